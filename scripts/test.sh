@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: `make test` calls this script.
+# gofmt, go vet, go test (default, purego and portaudio builds) and
+# CGO_ENABLED=0 cross-builds. On Debian, as root, it installs the system
+# packages the portaudio build needs and says so.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n== %s\n' "$*"; }
+
+have_portaudio() { pkg-config --exists portaudio-2.0 2>/dev/null; }
+
+if ! have_portaudio; then
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+		step "installing portaudio19-dev and pkg-config (Debian, as root) for the portaudio build"
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get install -y -q portaudio19-dev pkg-config >/dev/null 2>&1 ||
+			{ apt-get update -q >/dev/null && apt-get install -y -q portaudio19-dev pkg-config >/dev/null; }
+	else
+		echo "note: portaudio19-dev is missing and this is not root on Debian; the -tags portaudio run is skipped" >&2
+	fi
+fi
+
+step "gofmt"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go') 2>/dev/null || true)
+if [ -n "$unformatted" ]; then
+	echo "gofmt would change:"; echo "$unformatted"; exit 1
+fi
+
+step "go vet"
+go vet ./...
+
+step "go test"
+go test ./...
+
+step "go test -tags purego"
+go test -tags purego ./...
+
+if have_portaudio; then
+	step "go test -tags portaudio"
+	go test -tags portaudio ./...
+fi
+
+step "CGO_ENABLED=0 cross-builds"
+for target in linux/arm64 darwin/arm64 windows/amd64; do
+	echo "$target"
+	CGO_ENABLED=0 GOOS=${target%/*} GOARCH=${target#*/} go build ./...
+done
+echo
+echo "all checks passed"
