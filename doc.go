@@ -20,18 +20,18 @@
 //	audio/device     audio
 //	dsp/...          internal/vec dsp/...
 //	text             -
-//	nn               internal/vec
-//	g2p              text nn
+//	nn/...           internal/vec nn/...
+//	g2p              text nn/...
 //	lm               text
 //	decoder          lm text
-//	vad              audio dsp/... nn internal/vec
-//	acoustic         dsp/... nn internal/vec text g2p
-//	punct            text nn internal/vec
-//	tts              audio dsp/... nn internal/vec text g2p
-//	emotion          audio dsp/... nn internal/vec vad acoustic text g2p
+//	vad              audio dsp/... nn/... internal/vec
+//	acoustic         dsp/... nn/... internal/vec text g2p
+//	punct            text nn/... internal/vec
+//	tts              audio dsp/... nn/... internal/vec text g2p
+//	emotion          audio dsp/... nn/... internal/vec vad acoustic text g2p
 //	corpora/...      audio dsp/... text internal/vec
-//	mynah            audio dsp/... nn internal/vec text g2p lm decoder vad acoustic punct tts emotion
-//	server/...       mynah audio dsp/... nn internal/vec text g2p lm decoder vad acoustic punct tts emotion
+//	mynah            audio dsp/... nn/... internal/vec text g2p lm decoder vad acoustic punct tts emotion
+//	server/...       mynah audio dsp/... nn/... internal/vec text g2p lm decoder vad acoustic punct tts emotion
 //	cmd/...          *
 //
 // "decoder" and "lm" never import "nn" (nor "g2p", which does): search works
