@@ -24,6 +24,7 @@
 //	g2p              text nn/...
 //	lm               text
 //	decoder          lm text
+//	augment          audio dsp/... internal/vec
 //	vad              audio dsp/... nn/... internal/vec
 //	acoustic         dsp/... nn/... internal/vec text g2p
 //	punct            text nn/... internal/vec
