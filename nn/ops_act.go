@@ -1,0 +1,158 @@
+package nn
+
+import (
+	"fmt"
+	"math"
+)
+
+// ReLU returns max(x, 0).
+func (t *Tape) ReLU(x *Var) *Var {
+	y := t.newVarRaw(x.Shape)
+	for i, v := range x.Data {
+		y.Data[i] = max(v, 0)
+	}
+	t.rec(backReLU, y, x)
+	return y
+}
+
+func backReLU(t *Tape, n *node) {
+	if dx := t.grad(n.a); dx != nil {
+		for i, g := range n.out.Grad {
+			if n.out.Data[i] > 0 {
+				dx[i] += g
+			}
+		}
+	}
+}
+
+// Sigmoid returns the logistic function 1/(1+e^-x).
+func (t *Tape) Sigmoid(x *Var) *Var {
+	y := t.newVarRaw(x.Shape)
+	for i, v := range x.Data {
+		y.Data[i] = sigmoidf(v)
+	}
+	t.rec(backSigmoid, y, x)
+	return y
+}
+
+func backSigmoid(t *Tape, n *node) {
+	if dx := t.grad(n.a); dx != nil {
+		for i, g := range n.out.Grad {
+			s := n.out.Data[i]
+			dx[i] += g * s * (1 - s)
+		}
+	}
+}
+
+// Tanh returns the hyperbolic tangent.
+func (t *Tape) Tanh(x *Var) *Var {
+	y := t.newVarRaw(x.Shape)
+	for i, v := range x.Data {
+		y.Data[i] = tanhf(v)
+	}
+	t.rec(backTanh, y, x)
+	return y
+}
+
+func backTanh(t *Tape, n *node) {
+	if dx := t.grad(n.a); dx != nil {
+		for i, g := range n.out.Grad {
+			y := n.out.Data[i]
+			dx[i] += g * (1 - y*y)
+		}
+	}
+}
+
+// SiLU returns x·σ(x), the swish activation of Conformer's feed-forward
+// and convolution modules (Ramachandran et al., 2017).
+func (t *Tape) SiLU(x *Var) *Var {
+	y := t.newVarRaw(x.Shape)
+	for i, v := range x.Data {
+		y.Data[i] = v * sigmoidf(v)
+	}
+	t.rec(backSiLU, y, x)
+	return y
+}
+
+func backSiLU(t *Tape, n *node) {
+	if dx := t.grad(n.a); dx != nil {
+		// d/dx x·σ(x) = σ(x)·(1 + x·(1 − σ(x))).
+		for i, g := range n.out.Grad {
+			x := n.a.Data[i]
+			s := sigmoidf(x)
+			dx[i] += g * s * (1 + x*(1-s))
+		}
+	}
+}
+
+// GELU returns x·Φ(x) with the exact normal CDF (Hendrycks & Gimpel, 2016),
+// as PyTorch's default.
+func (t *Tape) GELU(x *Var) *Var {
+	y := t.newVarRaw(x.Shape)
+	for i, v := range x.Data {
+		y.Data[i] = float32(0.5 * float64(v) * (1 + math.Erf(float64(v)/math.Sqrt2)))
+	}
+	t.rec(backGELU, y, x)
+	return y
+}
+
+func backGELU(t *Tape, n *node) {
+	if dx := t.grad(n.a); dx != nil {
+		const invSqrt2Pi = 0.3989422804014327
+		for i, g := range n.out.Grad {
+			x := float64(n.a.Data[i])
+			cdf := 0.5 * (1 + math.Erf(x/math.Sqrt2))
+			pdf := invSqrt2Pi * math.Exp(-0.5*x*x)
+			dx[i] += g * float32(cdf+x*pdf)
+		}
+	}
+}
+
+// GLU splits the last dimension of x into halves a and b and returns
+// a ⊙ σ(b), the gated linear unit (Dauphin et al., 2017) of Conformer's
+// convolution module. The last dimension must be even.
+func (t *Tape) GLU(x *Var) *Var {
+	d := x.Dim(-1)
+	if d%2 != 0 {
+		panic(fmt.Sprintf("nn.GLU: last dimension of %v is odd", x.Shape))
+	}
+	h := d / 2
+	var shape [maxRank]int
+	r := copy(shape[:], x.Shape)
+	shape[r-1] = h
+	y := t.newVarRaw(shape[:r])
+	rows := len(x.Data) / max(d, 1)
+	for row := 0; row < rows; row++ {
+		a := x.Data[row*d : row*d+h]
+		b := x.Data[row*d+h : row*d+d]
+		yr := y.Data[row*h : row*h+h]
+		for j := range yr {
+			yr[j] = a[j] * sigmoidf(b[j])
+		}
+	}
+	if nd := t.rec(backGLU, y, x); nd != nil {
+		nd.i[0], nd.i[1] = rows, h
+	}
+	return y
+}
+
+func backGLU(t *Tape, n *node) {
+	dx := t.grad(n.a)
+	if dx == nil {
+		return
+	}
+	rows, h := n.i[0], n.i[1]
+	d := 2 * h
+	for row := 0; row < rows; row++ {
+		a := n.a.Data[row*d : row*d+h]
+		b := n.a.Data[row*d+h : row*d+d]
+		da := dx[row*d : row*d+h]
+		db := dx[row*d+h : row*d+d]
+		g := n.out.Grad[row*h : row*h+h]
+		for j, gv := range g {
+			s := sigmoidf(b[j])
+			da[j] += gv * s
+			db[j] += gv * a[j] * s * (1 - s)
+		}
+	}
+}

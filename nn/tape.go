@@ -1,0 +1,377 @@
+package nn
+
+import (
+	"fmt"
+	"math/rand/v2"
+)
+
+// maxRank is the largest number of dimensions a Var may have. Shapes live
+// inside the Var so that recording an op allocates nothing once warm.
+const maxRank = 6
+
+// Var is one node of a Tape: a tensor value (row-major Shape and Data)
+// and, after Backward, the gradient of the loss with respect to it.
+//
+// A Var belongs to its Tape and is valid until the Tape's next Reset, which
+// recycles its storage. Data of a Param leaf is the Param's own Value.
+type Var struct {
+	// Shape is row-major; do not modify it.
+	Shape []int
+	// Data holds the value. Ops read it; only leaves may be edited by
+	// callers, and only before ops that read them are recorded.
+	Data []float32
+	// Grad is d(loss)/d(Data), filled by Backward for Vars on a path from
+	// a Param to the loss; nil for Vars that need no gradient.
+	Grad []float32
+
+	param    *Param
+	needGrad bool
+	shape    [maxRank]int
+}
+
+// Tensor is another name for Var, for readers who think in tensors.
+type Tensor = Var
+
+// Size returns the number of elements.
+func (v *Var) Size() int { return len(v.Data) }
+
+// Dim returns the size of dimension i; negative i counts from the end.
+func (v *Var) Dim(i int) int {
+	if i < 0 {
+		i += len(v.Shape)
+	}
+	return v.Shape[i]
+}
+
+// RequiresGrad reports whether Backward computes a gradient for v.
+func (v *Var) RequiresGrad() bool { return v.needGrad }
+
+// Item returns the single value of a one-element Var.
+func (v *Var) Item() float32 {
+	if len(v.Data) != 1 {
+		panic(fmt.Sprintf("nn: Item of a Var of shape %v", v.Shape))
+	}
+	return v.Data[0]
+}
+
+// node is one recorded op: its output, inputs, saved state and the plain
+// (non-closure) function that propagates out.Grad to the inputs. Plain
+// functions and value-typed nodes keep recording allocation-free.
+type node struct {
+	back       func(t *Tape, n *node)
+	out        *Var
+	a, b, c, d *Var
+	i          [8]int
+	f          [2]float32
+	buf, buf2  []float32
+	ints       []int
+}
+
+// Tape records the ops of one forward pass so that Backward can run them
+// in reverse (reverse-mode automatic differentiation, as in Griewank &
+// Walther, "Evaluating Derivatives", ch. 3).
+//
+// A Tape owns every buffer its Vars use and recycles them on Reset, so a
+// training loop that runs the same shapes step after step allocates nothing
+// once warm. A Tape is not safe for concurrent use; data parallelism uses
+// one Tape per goroutine (see Workers).
+type Tape struct {
+	nodes    []node
+	vars     []*Var
+	nvars    int
+	arena    arena
+	ints     intArena
+	params   map[*Param]*Var
+	order    []*Var // param leaves in first-use order
+	training bool
+	record   bool
+	rng      *rand.Rand
+}
+
+// NewTape returns an empty tape in training mode. seed drives dropout and
+// every other random choice made while recording, so two tapes with the
+// same seed fed the same ops produce bit-identical results.
+func NewTape(seed uint64) *Tape {
+	return &Tape{
+		params:   make(map[*Param]*Var),
+		training: true,
+		record:   true,
+		rng:      rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
+	}
+}
+
+// SetTraining switches between training (dropout active, ops recorded for
+// Backward) and inference (dropout is the identity and nothing is
+// recorded: no nodes, no gradient buffers).
+func (t *Tape) SetTraining(on bool) {
+	t.training = on
+	t.record = on
+}
+
+// SetGradEnabled turns recording on or off without touching dropout, for
+// gradients in evaluation mode or a no-grad training-mode forward pass.
+func (t *Tape) SetGradEnabled(on bool) { t.record = on }
+
+// Training reports whether dropout is active.
+func (t *Tape) Training() bool { return t.training }
+
+// Reset forgets every recorded op and Var and keeps their storage for the
+// next pass. Vars obtained before Reset must not be used after it.
+func (t *Tape) Reset() {
+	clear(t.nodes) // drop references so the GC may free what callers dropped
+	t.nodes = t.nodes[:0]
+	for _, v := range t.vars[:t.nvars] {
+		v.Data, v.Grad, v.param, v.Shape = nil, nil, nil, nil
+	}
+	t.nvars = 0
+	clear(t.params)
+	clear(t.order)
+	t.order = t.order[:0]
+	t.arena.reset()
+	t.ints.reset()
+}
+
+// newVar returns a recycled Var of the given shape with zeroed Data from
+// the arena.
+func (t *Tape) newVar(shape []int) *Var {
+	v := t.emptyVar(shape)
+	v.Data = t.arena.alloc(shapeSize(shape))
+	return v
+}
+
+// newVarRaw is newVar without zeroing Data, for ops that overwrite all of it.
+func (t *Tape) newVarRaw(shape []int) *Var {
+	v := t.emptyVar(shape)
+	v.Data = t.arena.allocRaw(shapeSize(shape))
+	return v
+}
+
+func (t *Tape) emptyVar(shape []int) *Var {
+	if len(shape) > maxRank {
+		panic(fmt.Sprintf("nn: rank %d exceeds %d", len(shape), maxRank))
+	}
+	if t.nvars == len(t.vars) {
+		t.vars = append(t.vars, new(Var))
+	}
+	v := t.vars[t.nvars]
+	t.nvars++
+	n := copy(v.shape[:], shape)
+	v.Shape = v.shape[:n]
+	v.needGrad = false
+	return v
+}
+
+func shapeSize(shape []int) int {
+	n := 1
+	for _, d := range shape {
+		if d < 0 {
+			panic(fmt.Sprintf("nn: negative dimension in shape %v", shape))
+		}
+		n *= d
+	}
+	return n
+}
+
+// Input returns a leaf that needs no gradient, holding a copy of data
+// (nil data gives zeros). len(data) must match shape.
+func (t *Tape) Input(shape []int, data []float32) *Var {
+	v := t.newVarRaw(shape)
+	if data == nil {
+		clear(v.Data)
+	} else {
+		if len(data) != len(v.Data) {
+			panic(fmt.Sprintf("nn: Input of shape %v given %d values", shape, len(data)))
+		}
+		copy(v.Data, data)
+	}
+	return v
+}
+
+// Zeros returns a zero-filled leaf of the given shape that needs no
+// gradient; its Data may be filled in by the caller before use.
+func (t *Tape) Zeros(shape ...int) *Var { return t.newVar(shape) }
+
+// Param returns the leaf for p. Its Data is p.Value (read, never written);
+// its gradient accumulates in a buffer owned by this Tape, which
+// AddParamGradsTo adds into p.Grad. Calling Param twice with the same p in
+// one pass returns the same Var, so shared weights sum their gradients.
+func (t *Tape) Param(p *Param) *Var {
+	if v, ok := t.params[p]; ok {
+		return v
+	}
+	if len(p.Value) != shapeSize(p.Shape) {
+		panic(fmt.Sprintf("nn: param %s has %d values for shape %v", p.Name, len(p.Value), p.Shape))
+	}
+	v := t.emptyVar(p.Shape)
+	v.Data = p.Value
+	v.param = p
+	v.needGrad = t.record
+	t.params[p] = v
+	t.order = append(t.order, v)
+	return v
+}
+
+// AddParamGradsTo adds the gradients this tape computed for its Param
+// leaves into each Param's Grad, in first-use order.
+func (t *Tape) AddParamGradsTo() {
+	for _, v := range t.order {
+		if v.Grad == nil {
+			continue
+		}
+		g := v.param.Grad
+		for i, x := range v.Grad {
+			g[i] += x
+		}
+	}
+}
+
+// ParamGrad returns this tape's gradient buffer for p after Backward, or
+// nil when p was not used or received no gradient.
+func (t *Tape) ParamGrad(p *Param) []float32 {
+	if v, ok := t.params[p]; ok {
+		return v.Grad
+	}
+	return nil
+}
+
+// record appends a node for out when any input needs a gradient, and
+// marks out accordingly. It returns nil when nothing was recorded.
+func (t *Tape) rec(back func(*Tape, *node), out *Var, ins ...*Var) *node {
+	if !t.record {
+		return nil
+	}
+	need := false
+	for _, in := range ins {
+		if in != nil && in.needGrad {
+			need = true
+			break
+		}
+	}
+	if !need {
+		return nil
+	}
+	out.needGrad = true
+	t.nodes = append(t.nodes, node{back: back, out: out})
+	n := &t.nodes[len(t.nodes)-1]
+	switch len(ins) {
+	case 4:
+		n.d = ins[3]
+		fallthrough
+	case 3:
+		n.c = ins[2]
+		fallthrough
+	case 2:
+		n.b = ins[1]
+		fallthrough
+	case 1:
+		n.a = ins[0]
+	}
+	return n
+}
+
+// grad returns v's gradient buffer, allocating it zeroed on first use, or
+// nil when v needs no gradient.
+func (t *Tape) grad(v *Var) []float32 {
+	if v == nil || !v.needGrad {
+		return nil
+	}
+	if v.Grad == nil {
+		v.Grad = t.arena.alloc(len(v.Data))
+	}
+	return v.Grad
+}
+
+// scratch returns an arena buffer of n zeroed floats that lives until Reset.
+func (t *Tape) scratch(n int) []float32 { return t.arena.alloc(n) }
+
+// scratchRaw is scratch without zeroing.
+func (t *Tape) scratchRaw(n int) []float32 { return t.arena.allocRaw(n) }
+
+// Backward computes d(loss)/d(v) for every recorded Var v that needs it,
+// seeding d(loss)/d(loss) = 1. loss must have exactly one element. Call it
+// once per pass; a second call would add the gradients again.
+func (t *Tape) Backward(loss *Var) {
+	if len(loss.Data) != 1 {
+		panic(fmt.Sprintf("nn: Backward of a non-scalar of shape %v", loss.Shape))
+	}
+	if !loss.needGrad {
+		return
+	}
+	t.grad(loss)[0] += 1
+	for i := len(t.nodes) - 1; i >= 0; i-- {
+		n := &t.nodes[i]
+		if n.out.Grad == nil {
+			continue // no gradient reached this op
+		}
+		n.back(t, n)
+	}
+}
+
+// arena hands out float32 slices from large chunks. After a pass that
+// needed more than one chunk, reset merges them into one, so a steady
+// training loop settles on a single allocation.
+type arena struct {
+	chunks [][]float32
+	cur    int // index of the chunk being filled
+	off    int // fill level of chunks[cur]
+	used   int // total floats handed out since reset (for merging)
+}
+
+const arenaMinChunk = 1 << 16
+
+func (a *arena) allocRaw(n int) []float32 {
+	a.used += n
+	for a.cur < len(a.chunks) {
+		c := a.chunks[a.cur]
+		if a.off+n <= len(c) {
+			s := c[a.off : a.off+n : a.off+n]
+			a.off += n
+			return s
+		}
+		a.cur++
+		a.off = 0
+	}
+	size := max(n, arenaMinChunk, a.used)
+	a.chunks = append(a.chunks, make([]float32, size))
+	a.cur = len(a.chunks) - 1
+	a.off = n
+	return a.chunks[a.cur][:n:n]
+}
+
+func (a *arena) alloc(n int) []float32 {
+	s := a.allocRaw(n)
+	clear(s)
+	return s
+}
+
+func (a *arena) reset() {
+	if len(a.chunks) > 1 {
+		total := 0
+		for _, c := range a.chunks {
+			total += len(c)
+		}
+		a.chunks = [][]float32{make([]float32, max(total, a.used))}
+	}
+	a.cur, a.off, a.used = 0, 0, 0
+}
+
+// intArena is arena for ints (saved lengths, indices).
+type intArena struct {
+	buf []int
+	off int
+}
+
+func (a *intArena) alloc(n int) []int {
+	if a.off+n > len(a.buf) {
+		// Earlier slices keep pointing into the old buffer, which stays
+		// alive while they do.
+		a.buf = make([]int, max(2*len(a.buf), a.off+n, 1024))
+		a.off = 0
+	}
+	s := a.buf[a.off : a.off+n : a.off+n]
+	a.off += n
+	clear(s)
+	return s
+}
+
+func (a *intArena) reset() { a.off = 0 }
