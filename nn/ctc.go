@@ -51,7 +51,8 @@ func CTCLoss(logits []float32, T, V int, labels []int, blank int, dLogits []floa
 // length seen. The zero value is ready to use. A CTCScratch must not be
 // used by two goroutines at once.
 type CTCScratch struct {
-	logProbs []float64 // T×V log-softmax
+	probs    []float64 // T×V softmax
+	emit     []float64 // T×S log-probabilities of the extended labels
 	alpha    []float64 // T×S
 	beta     []float64 // T×S
 	ext      []int     // extended labels, len S
@@ -110,7 +111,8 @@ func (w *CTCScratch) loss(logits []float32, T, V int, labels []int, blank int, d
 
 	U := len(labels)
 	S := 2*U + 1
-	w.logProbs = growF64(w.logProbs, T*V)
+	w.probs = growF64(w.probs, T*V)
+	w.emit = growF64(w.emit, T*S)
 	w.alpha = growF64(w.alpha, T*S)
 	w.beta = growF64(w.beta, T*S)
 	w.occ = growF64(w.occ, V)
@@ -125,9 +127,14 @@ func (w *CTCScratch) loss(logits []float32, T, V int, labels []int, blank int, d
 			ext[s] = labels[s/2]
 		}
 	}
-	lp := w.logProbs
+	probs, emit := w.probs, w.emit
 	for t := 0; t < T; t++ {
-		logSoftmax64(lp[t*V:(t+1)*V], logits[t*V:(t+1)*V])
+		lse := softmax64(probs[t*V:(t+1)*V], logits[t*V:(t+1)*V])
+		row := logits[t*V : (t+1)*V]
+		e := emit[t*S : (t+1)*S]
+		for s, k := range ext {
+			e[s] = float64(row[k]) - lse
+		}
 	}
 
 	negInf := math.Inf(-1)
@@ -137,23 +144,24 @@ func (w *CTCScratch) loss(logits []float32, T, V int, labels []int, blank int, d
 	for s := range S {
 		alpha[s] = negInf
 	}
-	alpha[0] = lp[ext[0]]
+	alpha[0] = emit[0]
 	if S > 1 {
-		alpha[1] = lp[ext[1]]
+		alpha[1] = emit[1]
 	}
 	for t := 1; t < T; t++ {
 		prev := alpha[(t-1)*S : t*S]
 		cur := alpha[t*S : (t+1)*S]
-		row := lp[t*V : (t+1)*V]
-		for s := range S {
-			a := prev[s]
-			if s >= 1 {
-				a = logAddExp(a, prev[s-1])
+		e := emit[t*S : (t+1)*S]
+		cur[0] = prev[0] + e[0]
+		if S > 1 {
+			cur[1] = logAddExp(prev[1], prev[0]) + e[1]
+		}
+		for s := 2; s < S; s++ {
+			if ext[s] != blank && ext[s] != ext[s-2] {
+				cur[s] = logSumExp3(prev[s], prev[s-1], prev[s-2]) + e[s]
+			} else {
+				cur[s] = logAddExp(prev[s], prev[s-1]) + e[s]
 			}
-			if s >= 2 && ext[s] != blank && ext[s] != ext[s-2] {
-				a = logAddExp(a, prev[s-2])
-			}
-			cur[s] = a + row[ext[s]]
 		}
 	}
 	last := alpha[(T-1)*S : T*S]
@@ -187,16 +195,17 @@ func (w *CTCScratch) loss(logits []float32, T, V int, labels []int, blank int, d
 	for t := T - 2; t >= 0; t-- {
 		next := beta[(t+1)*S : (t+2)*S]
 		cur := beta[t*S : (t+1)*S]
-		row := lp[(t+1)*V : (t+2)*V]
-		for s := range S {
-			b := next[s] + row[ext[s]]
-			if s+1 < S {
-				b = logAddExp(b, next[s+1]+row[ext[s+1]])
+		e := emit[(t+1)*S : (t+2)*S]
+		cur[S-1] = next[S-1] + e[S-1]
+		if S > 1 {
+			cur[S-2] = logAddExp(next[S-2]+e[S-2], next[S-1]+e[S-1])
+		}
+		for s := S - 3; s >= 0; s-- {
+			if ext[s+2] != blank && ext[s+2] != ext[s] {
+				cur[s] = logSumExp3(next[s]+e[s], next[s+1]+e[s+1], next[s+2]+e[s+2])
+			} else {
+				cur[s] = logAddExp(next[s]+e[s], next[s+1]+e[s+1])
 			}
-			if s+2 < S && ext[s+2] != blank && ext[s+2] != ext[s] {
-				b = logAddExp(b, next[s+2]+row[ext[s+2]])
-			}
-			cur[s] = b
 		}
 	}
 
@@ -211,17 +220,18 @@ func (w *CTCScratch) loss(logits []float32, T, V int, labels []int, blank int, d
 				occ[ext[s]] += math.Exp(g - logP)
 			}
 		}
-		row := lp[t*V : (t+1)*V]
+		p := probs[t*V : (t+1)*V]
 		out := dLogits[t*V : (t+1)*V]
 		for k := range V {
-			out[k] = float32((math.Exp(row[k]) - occ[k]) * gradScale)
+			out[k] = float32((p[k] - occ[k]) * gradScale)
 		}
 	}
 	return loss, nil
 }
 
-// logSoftmax64 writes log softmax(x) into dst in float64.
-func logSoftmax64(dst []float64, x []float32) {
+// softmax64 writes softmax(x) into dst in float64 and returns
+// log(sum(exp(x))), so that log softmax(x)[k] = x[k] - lse.
+func softmax64(dst []float64, x []float32) (lse float64) {
 	maxV := math.Inf(-1)
 	for _, v := range x {
 		if float64(v) > maxV {
@@ -234,13 +244,25 @@ func logSoftmax64(dst []float64, x []float32) {
 		maxV = 0
 	}
 	sum := 0.0
-	for _, v := range x {
-		sum += math.Exp(float64(v) - maxV)
-	}
-	lse := maxV + math.Log(sum)
 	for i, v := range x {
-		dst[i] = float64(v) - lse
+		e := math.Exp(float64(v) - maxV)
+		dst[i] = e
+		sum += e
 	}
+	inv := 1 / sum
+	for i := range dst {
+		dst[i] *= inv
+	}
+	return maxV + math.Log(sum)
+}
+
+// logSumExp3 returns log(exp(a)+exp(b)+exp(c)) with one log and two exps.
+func logSumExp3(a, b, c float64) float64 {
+	m := max(a, b, c)
+	if math.IsInf(m, -1) {
+		return m
+	}
+	return m + math.Log(math.Exp(a-m)+math.Exp(b-m)+math.Exp(c-m))
 }
 
 // logAddExp returns log(exp(a)+exp(b)) without overflow, with

@@ -367,3 +367,19 @@ func BenchmarkCTCLoss(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)*float64(T)/b.Elapsed().Seconds(), "frames/s")
 }
+
+// logSoftmax64 is the test's own log-softmax, written independently of
+// softmax64 so the brute force does not share code with CTCLoss.
+func logSoftmax64(dst []float64, x []float32) {
+	m := math.Inf(-1)
+	for _, v := range x {
+		m = math.Max(m, float64(v))
+	}
+	sum := 0.0
+	for _, v := range x {
+		sum += math.Exp(float64(v) - m)
+	}
+	for i, v := range x {
+		dst[i] = float64(v) - m - math.Log(sum)
+	}
+}
