@@ -51,12 +51,12 @@ func CTCLoss(logits []float32, T, V int, labels []int, blank int, dLogits []floa
 // length seen. The zero value is ready to use. A CTCScratch must not be
 // used by two goroutines at once.
 type CTCScratch struct {
-	probs    []float64 // T×V softmax
-	emit     []float64 // T×S log-probabilities of the extended labels
-	alpha    []float64 // T×S
-	beta     []float64 // T×S
-	ext      []int     // extended labels, len S
-	occ      []float64 // per-class occupancy of one frame, len V
+	probs []float64 // T×V softmax
+	emit  []float64 // T×S log-probabilities of the extended labels
+	alpha []float64 // T×S
+	beta  []float64 // T×S
+	ext   []int     // extended labels, len S
+	occ   []float64 // per-class occupancy of one frame, len V
 }
 
 func growF64(buf []float64, n int) []float64 {
