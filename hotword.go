@@ -1,0 +1,62 @@
+package mynah
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// DefaultHotwordWeight is the log-score boost per word of a hotword given
+// without an explicit weight.
+const DefaultHotwordWeight = 2.0
+
+// Hotword is a phrase the decoder should favour, with a log-score boost.
+type Hotword struct {
+	Phrase string  `json:"phrase"`
+	Weight float64 `json:"weight"`
+}
+
+// ParseHotword parses "phrase[:weight]", for example "mynah:3.5".
+func ParseHotword(s string) (Hotword, error) {
+	phrase, weight := strings.TrimSpace(s), DefaultHotwordWeight
+	if i := strings.LastIndexByte(phrase, ':'); i >= 0 {
+		w, err := strconv.ParseFloat(strings.TrimSpace(phrase[i+1:]), 64)
+		if err != nil {
+			return Hotword{}, fmt.Errorf("hotword %q: weight %q is not a number", s, phrase[i+1:])
+		}
+		phrase, weight = strings.TrimSpace(phrase[:i]), w
+	}
+	if phrase == "" {
+		return Hotword{}, fmt.Errorf("hotword %q: empty phrase", s)
+	}
+	if weight < 0 || weight > 100 {
+		return Hotword{}, fmt.Errorf("hotword %q: weight %g outside 0..100", s, weight)
+	}
+	return Hotword{Phrase: phrase, Weight: weight}, nil
+}
+
+// ReadHotwords reads one "phrase[:weight]" per line; blank lines and lines
+// starting with # are skipped.
+func ReadHotwords(r io.Reader) ([]Hotword, error) {
+	var out []Hotword
+	sc := bufio.NewScanner(r)
+	line := 0
+	for sc.Scan() {
+		line++
+		text := strings.TrimSpace(sc.Text())
+		if text == "" || strings.HasPrefix(text, "#") {
+			continue
+		}
+		hw, err := ParseHotword(text)
+		if err != nil {
+			return nil, fmt.Errorf("line %d: %w", line, err)
+		}
+		out = append(out, hw)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("line %d: %w", line+1, err)
+	}
+	return out, nil
+}

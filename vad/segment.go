@@ -1,0 +1,168 @@
+package vad
+
+import (
+	"fmt"
+	"math"
+)
+
+// Span is a stretch of audio in samples, [Start, End), counted from the
+// first pushed sample.
+type Span struct {
+	Start, End int64
+}
+
+// Chunk is one speech segment ready for recognition.
+type Chunk struct {
+	Span
+	// Samples is the segment's audio (owned by the caller).
+	Samples []float32
+}
+
+// Segmenter cuts a stream into speech segments of at most MaxMs, in pauses
+// found by an EnergyDetector. Over-long speech is split at its quietest
+// point (smoothed frame energy) in the second half of the allowed length,
+// which falls between words rather than inside one. It keeps only the
+// audio of the segment in progress, so memory stays bounded on recordings
+// of any length. Not safe for concurrent use.
+type Segmenter struct {
+	det       *EnergyDetector
+	maxFrames int
+	padFrames int
+	frameLen  int64
+
+	buf      []float32 // audio from bufStart on
+	energy   []float64 // per frame of buf, dB
+	bufStart int64
+	pushed   int64
+	segStart int64 // start of the open segment, or -1
+	events   []Event
+}
+
+// NewSegmenter returns a segmenter; maxMs bounds every segment's length.
+func NewSegmenter(cfg EnergyConfig, maxMs int) (*Segmenter, error) {
+	det, err := NewEnergyDetector(cfg)
+	if err != nil {
+		return nil, err
+	}
+	cfg = det.cfg
+	if maxMs < 4*cfg.FrameMs || maxMs > 3600_000 {
+		return nil, fmt.Errorf("vad: maximum segment %d ms outside %d..3600000", maxMs, 4*cfg.FrameMs)
+	}
+	det.record = true
+	return &Segmenter{
+		det:       det,
+		maxFrames: maxMs / cfg.FrameMs,
+		padFrames: cfg.PadMs / cfg.FrameMs,
+		frameLen:  int64(det.frameLen),
+		segStart:  -1,
+	}, nil
+}
+
+// Push feeds samples and appends finished segments to out.
+func (s *Segmenter) Push(samples []float32, out []Chunk) []Chunk {
+	s.buf = append(s.buf, samples...)
+	s.pushed += int64(len(samples))
+	s.events = s.det.Push(samples, s.events[:0])
+	s.energy = append(s.energy, s.det.frameEnergy...)
+	s.det.frameEnergy = s.det.frameEnergy[:0]
+	for _, ev := range s.events {
+		switch ev.Kind {
+		case SpeechStart:
+			s.segStart = max(s.bufStart, ev.Sample-int64(s.padFrames)*s.frameLen)
+		case SpeechEnd:
+			end := min(s.pushed, ev.Sample+int64(s.padFrames)*s.frameLen)
+			out = s.emit(end, out)
+			s.segStart = -1
+		}
+		out = s.splitLong(out)
+	}
+	out = s.splitLong(out)
+	s.trim()
+	return out
+}
+
+// Flush ends the stream and returns the last segment, if any.
+func (s *Segmenter) Flush(out []Chunk) []Chunk {
+	for _, ev := range s.det.Flush(nil) {
+		if ev.Kind == SpeechEnd && s.segStart >= 0 {
+			out = s.splitLong(out)
+			out = s.emit(s.pushed, out)
+			s.segStart = -1
+		}
+	}
+	return out
+}
+
+// splitLong cuts the open segment while it is longer than the maximum.
+func (s *Segmenter) splitLong(out []Chunk) []Chunk {
+	maxLen := int64(s.maxFrames) * s.frameLen
+	for s.segStart >= 0 && s.pushed-s.segStart > maxLen {
+		cut := s.quietestCut(s.segStart+maxLen/2, s.segStart+maxLen)
+		out = s.emit(cut, out)
+		s.segStart = cut
+	}
+	return out
+}
+
+// quietestCut returns the frame boundary in [from, to) whose 5-frame
+// smoothed energy is lowest.
+func (s *Segmenter) quietestCut(from, to int64) int64 {
+	first := int((from - s.bufStart + s.frameLen - 1) / s.frameLen)
+	last := int((to - s.bufStart) / s.frameLen)
+	last = min(last, len(s.energy))
+	best, bestE := to, math.Inf(1)
+	for f := first; f < last; f++ {
+		var sum float64
+		n := 0
+		for k := max(0, f-2); k <= min(len(s.energy)-1, f+2); k++ {
+			sum += s.energy[k]
+			n++
+		}
+		if e := sum / float64(n); e < bestE {
+			best, bestE = s.bufStart+int64(f)*s.frameLen, e
+		}
+	}
+	if best <= s.segStart {
+		best = to
+	}
+	return best
+}
+
+func (s *Segmenter) emit(end int64, out []Chunk) []Chunk {
+	if s.segStart < 0 || end <= s.segStart {
+		return out
+	}
+	from, to := s.segStart-s.bufStart, min(end, s.pushed)-s.bufStart
+	samples := make([]float32, to-from)
+	copy(samples, s.buf[from:to])
+	return append(out, Chunk{Span: Span{Start: s.segStart, End: s.segStart + int64(len(samples))}, Samples: samples})
+}
+
+// trim drops audio no open or future segment can need: everything before
+// the open segment, or before the padding window when none is open.
+func (s *Segmenter) trim() {
+	keepFrom := s.segStart
+	if keepFrom < 0 {
+		keepFrom = s.pushed - int64(s.padFrames+s.det.minSpeech+1)*s.frameLen
+	}
+	// Keep frame alignment between buf and energy.
+	keepFrom = s.bufStart + (keepFrom-s.bufStart)/s.frameLen*s.frameLen
+	if drop := keepFrom - s.bufStart; drop > 0 && drop <= int64(len(s.buf)) {
+		dropFrames := int(drop / s.frameLen)
+		dropFrames = min(dropFrames, len(s.energy))
+		drop = int64(dropFrames) * s.frameLen
+		s.buf = append(s.buf[:0], s.buf[drop:]...)
+		s.energy = append(s.energy[:0], s.energy[dropFrames:]...)
+		s.bufStart += drop
+	}
+}
+
+// Segment cuts a whole recording into speech segments of at most maxMs.
+func Segment(samples []float32, cfg EnergyConfig, maxMs int) ([]Chunk, error) {
+	seg, err := NewSegmenter(cfg, maxMs)
+	if err != nil {
+		return nil, err
+	}
+	out := seg.Push(samples, nil)
+	return seg.Flush(out), nil
+}
