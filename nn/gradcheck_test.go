@@ -65,7 +65,7 @@ func checkGrad(t *testing.T, c gradCase) {
 	if c.eps != 0 {
 		eps = c.eps
 	}
-	atol := 5e-3
+	atol := 1e-3
 	if c.tol != 0 {
 		atol = c.tol
 	}
@@ -87,7 +87,7 @@ func checkGrad(t *testing.T, c gradCase) {
 			p.Value[j] = orig
 			want := (lp - lm) / (2 * eps)
 			g := float64(got[j])
-			if math.Abs(g-want) > atol+2e-2*math.Max(math.Abs(g), math.Abs(want)) {
+			if math.Abs(g-want) > atol+3e-3*math.Max(math.Abs(g), math.Abs(want)) {
 				if bad < 5 {
 					t.Errorf("%s: d/d in%d[%d] = %.6g, finite difference %.6g", c.name, pi, j, g, want)
 				}

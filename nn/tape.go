@@ -65,6 +65,7 @@ type node struct {
 	f          [2]float32
 	buf, buf2  []float32
 	ints       []int
+	vs         []*Var // inputs beyond a–d (Concat)
 }
 
 // Tape records the ops of one forward pass so that Backward can run them
@@ -81,6 +82,8 @@ type Tape struct {
 	nvars    int
 	arena    arena
 	ints     intArena
+	varBuf   []*Var // backing store for node.vs
+	varOff   int
 	params   map[*Param]*Var
 	order    []*Var // param leaves in first-use order
 	training bool
@@ -129,6 +132,20 @@ func (t *Tape) Reset() {
 	t.order = t.order[:0]
 	t.arena.reset()
 	t.ints.reset()
+	clear(t.varBuf)
+	t.varOff = 0
+}
+
+// varList copies vs into tape-owned storage that lives until Reset.
+func (t *Tape) varList(vs []*Var) []*Var {
+	if t.varOff+len(vs) > len(t.varBuf) {
+		t.varBuf = make([]*Var, max(2*len(t.varBuf), t.varOff+len(vs), 64))
+		t.varOff = 0
+	}
+	s := t.varBuf[t.varOff : t.varOff+len(vs) : t.varOff+len(vs)]
+	t.varOff += len(vs)
+	copy(s, vs)
+	return s
 }
 
 // newVar returns a recycled Var of the given shape with zeroed Data from

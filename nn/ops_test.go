@@ -1,0 +1,23 @@
+package nn
+
+func init() {
+	moreGradCases = append(moreGradCases,
+		gradCase{name: "Conv2D", shapes: [][]int{{2, 2, 5, 6}, {3, 2, 3, 3}, {3}}, build: func(t *Tape, in []*Var) *Var { return t.Conv2D(in[0], in[1], in[2], 1, 1, 1, 1) }},
+		gradCase{name: "Conv2DStride", shapes: [][]int{{2, 2, 7, 8}, {3, 2, 3, 3}, {3}}, build: func(t *Tape, in []*Var) *Var { return t.Conv2D(in[0], in[1], in[2], 2, 2, 1, 1) }},
+		gradCase{name: "Conv2DStrideAsym", shapes: [][]int{{1, 1, 9, 7}, {2, 1, 3, 2}}, build: func(t *Tape, in []*Var) *Var { return t.Conv2D(in[0], in[1], nil, 2, 3, 0, 2) }},
+		gradCase{name: "DepthwiseCausal", shapes: [][]int{{2, 6, 3}, {3, 4}, {3}}, build: func(t *Tape, in []*Var) *Var { return t.DepthwiseConv1D(in[0], in[1], in[2], true) }},
+		gradCase{name: "DepthwiseSymmetric", shapes: [][]int{{2, 6, 3}, {3, 5}, {3}}, build: func(t *Tape, in []*Var) *Var { return t.DepthwiseConv1D(in[0], in[1], in[2], false) }},
+		gradCase{name: "DepthwiseDilated", shapes: [][]int{{1, 9, 2}, {2, 3}}, build: func(t *Tape, in []*Var) *Var { return t.DepthwiseConv1DPad(in[0], in[1], nil, 2, 1, 2) }},
+		gradCase{name: "DepthwiseContext", shapes: [][]int{{2, 4, 3}, {2, 2, 3}, {3, 3}, {3}}, build: func(t *Tape, in []*Var) *Var { return t.DepthwiseConv1DContext(in[0], in[1], in[2], in[3]) }},
+		gradCase{name: "LayerNorm", shapes: [][]int{{2, 3, 5}, {5}, {5}}, build: func(t *Tape, in []*Var) *Var { return t.LayerNorm(in[0], in[1], in[2], 1e-5) }},
+		gradCase{name: "LayerNormPlain", shapes: [][]int{{4, 6}}, build: func(t *Tape, in []*Var) *Var { return t.LayerNorm(in[0], nil, nil, 1e-5) }},
+		gradCase{name: "Softmax", shapes: [][]int{{3, 5}}, build: func(t *Tape, in []*Var) *Var { return t.Softmax(in[0]) }},
+		gradCase{name: "LogSoftmax", shapes: [][]int{{3, 5}}, build: func(t *Tape, in []*Var) *Var { return t.LogSoftmax(in[0]) }},
+		gradCase{name: "Reshape", shapes: [][]int{{2, 6}}, build: func(t *Tape, in []*Var) *Var { return t.Tanh(t.Reshape(in[0], 3, -1)) }},
+		gradCase{name: "Permute", shapes: [][]int{{2, 3, 4, 5}}, build: func(t *Tape, in []*Var) *Var { return t.Permute(in[0], 2, 0, 3, 1) }},
+		gradCase{name: "Transpose", shapes: [][]int{{3, 4}}, build: func(t *Tape, in []*Var) *Var { return t.Transpose(in[0], 0, 1) }},
+		gradCase{name: "Concat", shapes: [][]int{{2, 3, 4}, {2, 1, 4}, {2, 2, 4}}, build: func(t *Tape, in []*Var) *Var { return t.Concat(1, in[0], in[1], in[2]) }},
+		gradCase{name: "ConcatLast", shapes: [][]int{{2, 3}, {2, 2}}, build: func(t *Tape, in []*Var) *Var { return t.Concat(-1, in[0], in[1]) }},
+		gradCase{name: "Slice", shapes: [][]int{{2, 5, 3}}, build: func(t *Tape, in []*Var) *Var { return t.Slice(in[0], 1, 1, 4) }},
+	)
+}
