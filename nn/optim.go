@@ -163,4 +163,3 @@ func ClipGradNorm(params []*Param, maxNorm float64) float64 {
 	}
 	return norm
 }
-
