@@ -21,3 +21,18 @@ func init() {
 		gradCase{name: "Slice", shapes: [][]int{{2, 5, 3}}, build: func(t *Tape, in []*Var) *Var { return t.Slice(in[0], 1, 1, 4) }},
 	)
 }
+
+func init() {
+	attn := func(heads int, m AttnMask) func(t *Tape, in []*Var) *Var {
+		return func(t *Tape, in []*Var) *Var { return t.Attention(in[0], in[1], in[2], heads, m) }
+	}
+	qkv := func(b, tq, tk, d int) [][]int { return [][]int{{b, tq, d}, {b, tk, d}, {b, tk, d}} }
+	moreGradCases = append(moreGradCases,
+		gradCase{name: "Attention", shapes: qkv(2, 4, 4, 6), build: attn(2, AttnMask{})},
+		gradCase{name: "AttentionKeyLens", shapes: qkv(2, 5, 5, 4), build: attn(2, AttnMask{KeyLens: []int{5, 3}})},
+		gradCase{name: "AttentionChunk", shapes: qkv(2, 7, 7, 4), build: attn(1, AttnMask{ChunkSize: 2, LeftChunks: 1, KeyLens: []int{7, 6}})},
+		gradCase{name: "AttentionCachedCausal", shapes: qkv(1, 3, 6, 6), build: attn(3, AttnMask{QueryOffset: 3, Causal: true})},
+		gradCase{name: "RoPE", shapes: [][]int{{2, 5, 8}}, build: func(t *Tape, in []*Var) *Var { return t.RoPE(in[0], 2, 3) }},
+		gradCase{name: "Dropout", shapes: [][]int{{4, 8}}, build: func(t *Tape, in []*Var) *Var { return t.Dropout(in[0], 0.3) }},
+	)
+}

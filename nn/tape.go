@@ -89,6 +89,10 @@ type Tape struct {
 	training bool
 	record   bool
 	rng      *rand.Rand
+	rope     struct {
+		key      [3]int
+		cos, sin []float32
+	}
 }
 
 // NewTape returns an empty tape in training mode. seed drives dropout and
@@ -134,6 +138,7 @@ func (t *Tape) Reset() {
 	t.ints.reset()
 	clear(t.varBuf)
 	t.varOff = 0
+	t.rope.cos, t.rope.sin = nil, nil
 }
 
 // varList copies vs into tape-owned storage that lives until Reset.
