@@ -1,6 +1,9 @@
 package nn
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Reshape returns x with a new shape of the same size; one dimension may
 // be −1 and is inferred. The data is shared, not copied.
@@ -14,7 +17,7 @@ func (t *Tape) Reshape(x *Var, shape ...int) *Var {
 	for i := 0; i < n; i++ {
 		if s[i] == -1 {
 			if infer >= 0 {
-				panic(fmt.Sprintf("nn.Reshape: two −1 in %v", shape))
+				panic(fmt.Sprintf("nn.Reshape: two −1 in %v", slices.Clone(shape)))
 			}
 			infer = i
 			continue
@@ -25,7 +28,7 @@ func (t *Tape) Reshape(x *Var, shape ...int) *Var {
 		s[infer] = len(x.Data) / known
 	}
 	if shapeSize(s[:n]) != len(x.Data) {
-		panic(fmt.Sprintf("nn.Reshape: %v to %v changes the size", x.Shape, shape))
+		panic(fmt.Sprintf("nn.Reshape: %v to %v changes the size", x.Shape, slices.Clone(shape)))
 	}
 	y := t.emptyVar(s[:n])
 	y.Data = x.Data
@@ -48,13 +51,13 @@ func backIdentity(t *Tape, n *node) {
 func (t *Tape) Permute(x *Var, perm ...int) *Var {
 	r := len(x.Shape)
 	if len(perm) != r {
-		panic(fmt.Sprintf("nn.Permute: permutation %v for shape %v", perm, x.Shape))
+		panic(fmt.Sprintf("nn.Permute: permutation %v for shape %v", slices.Clone(perm), x.Shape))
 	}
 	var seen [maxRank]bool
 	var shape [maxRank]int
 	for i, p := range perm {
 		if p < 0 || p >= r || seen[p] {
-			panic(fmt.Sprintf("nn.Permute: %v is not a permutation", perm))
+			panic(fmt.Sprintf("nn.Permute: %v is not a permutation", slices.Clone(perm)))
 		}
 		seen[p] = true
 		shape[i] = x.Shape[p]

@@ -3,6 +3,7 @@ package nn
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 )
 
 // maxRank is the largest number of dimensions a Var may have. Shapes live
@@ -89,6 +90,8 @@ type Tape struct {
 	training bool
 	record   bool
 	rng      *rand.Rand
+	pcg      *rand.PCG
+	ctc      CTCScratch
 	rope     struct {
 		key      [3]int
 		cos, sin []float32
@@ -99,13 +102,24 @@ type Tape struct {
 // every other random choice made while recording, so two tapes with the
 // same seed fed the same ops produce bit-identical results.
 func NewTape(seed uint64) *Tape {
+	pcg := rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)
 	return &Tape{
 		params:   make(map[*Param]*Var),
 		training: true,
 		record:   true,
-		rng:      rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
+		pcg:      pcg,
+		rng:      rand.New(pcg),
 	}
 }
+
+// Reseed restarts the tape's random stream from seed, as NewTape(seed)
+// would. Reseeding every step from (run seed, step number) makes a resumed
+// run draw the same dropout masks as an uninterrupted one.
+func (t *Tape) Reseed(seed uint64) { t.pcg.Seed(seed, seed^0x9e3779b97f4a7c15) }
+
+// Rand returns the tape's seeded generator, for ops a caller writes
+// (SpecAugment masks, sampling) that must follow the tape's determinism.
+func (t *Tape) Rand() *rand.Rand { return t.rng }
 
 // SetTraining switches between training (dropout active, ops recorded for
 // Backward) and inference (dropout is the identity and nothing is
@@ -187,7 +201,8 @@ func shapeSize(shape []int) int {
 	n := 1
 	for _, d := range shape {
 		if d < 0 {
-			panic(fmt.Sprintf("nn: negative dimension in shape %v", shape))
+			// Clone, so that shape does not escape on the happy path.
+			panic(fmt.Sprintf("nn: negative dimension in shape %v", slices.Clone(shape)))
 		}
 		n *= d
 	}
@@ -202,7 +217,7 @@ func (t *Tape) Input(shape []int, data []float32) *Var {
 		clear(v.Data)
 	} else {
 		if len(data) != len(v.Data) {
-			panic(fmt.Sprintf("nn: Input of shape %v given %d values", shape, len(data)))
+			panic(fmt.Sprintf("nn: Input of shape %v given %d values", slices.Clone(shape), len(data)))
 		}
 		copy(v.Data, data)
 	}
