@@ -242,6 +242,8 @@ func TestParseRejects(t *testing.T) {
 		{"metadata not object", build(`{"__metadata__":"x"}`, 0)},
 		{"unknown dtype", build(`{"a":{"dtype":"F8","shape":[1],"data_offsets":[0,1]}}`, 1)},
 		{"unknown field", build(`{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4],"extra":1}}`, 4)},
+		{"field case differs", build(`{"a":{"dtYpe":"F32","shape":[1],"data_offsets":[0,4]}}`, 4)},
+		{"dtype not string", build(`{"a":{"dtype":4,"shape":[1],"data_offsets":[0,4]}}`, 4)},
 		{"missing dtype", build(`{"a":{"shape":[1],"data_offsets":[0,4]}}`, 4)},
 		{"missing shape", build(`{"a":{"dtype":"F32","data_offsets":[0,4]}}`, 4)},
 		{"null shape", build(`{"a":{"dtype":"F32","shape":null,"data_offsets":[0,4]}}`, 4)},

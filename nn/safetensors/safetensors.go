@@ -272,13 +272,6 @@ func headerLength(prefix []byte, size int64) (int64, error) {
 	return int64(n), nil
 }
 
-// rawEntry is one tensor's header entry; pointers detect missing fields.
-type rawEntry struct {
-	DType       *string         `json:"dtype"`
-	Shape       json.RawMessage `json:"shape"`
-	DataOffsets json.RawMessage `json:"data_offsets"`
-}
-
 // parseHeader checks header JSON against a data section of dataLen bytes.
 func parseHeader(header []byte, dataLen int64) (*File, error) {
 	if header[0] != '{' {
@@ -352,39 +345,52 @@ func compareInt64(a, b int64) int {
 }
 
 func parseEntry(name string, value json.RawMessage) (Info, error) {
-	dec := json.NewDecoder(bytes.NewReader(value))
-	dec.DisallowUnknownFields()
-	var e rawEntry
-	// walkObject already rejected duplicate keys inside the entry.
-	if err := walkObject(value, func(string, json.RawMessage) error { return nil }); err != nil {
-		return Info{}, fmt.Errorf("tensor %s: %w", name, err)
+	// Fields are matched exactly: encoding/json alone would also accept
+	// "DType" or "Shape", which the reference reader rejects.
+	var dtype, shapeRaw, offsetsRaw json.RawMessage
+	err := walkObject(value, func(key string, v json.RawMessage) error {
+		switch key {
+		case "dtype":
+			dtype = v
+		case "shape":
+			shapeRaw = v
+		case "data_offsets":
+			offsetsRaw = v
+		default:
+			return invalidf("tensor %s: unknown field %q", name, key)
+		}
+		return nil
+	})
+	if err != nil {
+		return Info{}, err
 	}
-	if err := dec.Decode(&e); err != nil {
-		return Info{}, invalidf("tensor %s: %v", name, err)
-	}
-	if e.DType == nil || e.Shape == nil || e.DataOffsets == nil {
+	if dtype == nil || shapeRaw == nil || offsetsRaw == nil {
 		return Info{}, invalidf("tensor %s: needs dtype, shape and data_offsets", name)
 	}
-	dt := DType(*e.DType)
+	var dtypeName string
+	if dtype[0] != '"' || json.Unmarshal(dtype, &dtypeName) != nil {
+		return Info{}, invalidf("tensor %s: dtype %s is not a string", name, dtype)
+	}
+	dt := DType(dtypeName)
 	size := dt.Size()
 	if size == 0 {
-		return Info{}, invalidf("tensor %s: unknown dtype %q", name, *e.DType)
+		return Info{}, invalidf("tensor %s: unknown dtype %q", name, dtypeName)
 	}
 	// Count the dimensions before decoding so a long shape cannot make
 	// us allocate more than MaxRank ints.
-	if c := bytes.Count(e.Shape, []byte{','}); c >= MaxRank {
+	if c := bytes.Count(shapeRaw, []byte{','}); c >= MaxRank {
 		return Info{}, invalidf("tensor %s: rank above %d", name, MaxRank)
 	}
 	var shape []uint64
-	if err := json.Unmarshal(e.Shape, &shape); err != nil || shape == nil {
-		return Info{}, invalidf("tensor %s: shape %s is not a list of non-negative integers", name, e.Shape)
+	if err := json.Unmarshal(shapeRaw, &shape); err != nil || shape == nil {
+		return Info{}, invalidf("tensor %s: shape %s is not a list of non-negative integers", name, shapeRaw)
 	}
 	var offsets []uint64
-	if c := bytes.Count(e.DataOffsets, []byte{','}); c != 1 {
-		return Info{}, invalidf("tensor %s: data_offsets %s is not [begin, end]", name, e.DataOffsets)
+	if c := bytes.Count(offsetsRaw, []byte{','}); c != 1 {
+		return Info{}, invalidf("tensor %s: data_offsets %s is not [begin, end]", name, offsetsRaw)
 	}
-	if err := json.Unmarshal(e.DataOffsets, &offsets); err != nil || len(offsets) != 2 {
-		return Info{}, invalidf("tensor %s: data_offsets %s is not [begin, end]", name, e.DataOffsets)
+	if err := json.Unmarshal(offsetsRaw, &offsets); err != nil || len(offsets) != 2 {
+		return Info{}, invalidf("tensor %s: data_offsets %s is not [begin, end]", name, offsetsRaw)
 	}
 	info := Info{Name: name, DType: dt, Shape: make([]int, len(shape))}
 	for i, d := range shape {
