@@ -102,6 +102,10 @@ type sgemmImpl struct {
 	kc     int // depth of a packed panel: a kc×nr B panel fits L1
 	mc     int // rows of A packed at once: mc×kc fits L2; a multiple of mr
 	nc     int // columns of B packed at once: kc×nc fits L3; a multiple of nr
+	// directB is the largest m for which B (not transposed) is read in
+	// place instead of packed: with few rows each B panel is used only a
+	// few times, so packing it costs more than the strided reads it saves.
+	directB int
 	// micro adds the rows×nr product of a packed A panel (kc steps of rows
 	// floats) and a B panel (kc steps of nr floats, bs apart) to C, whose
 	// rows are ldc apart. 1 ≤ rows ≤ mr, kc ≥ 1.
@@ -117,9 +121,9 @@ type sgemmWork struct {
 	tile []float32 // mr×nr, for C tiles narrower than nr
 }
 
-func newSgemmImpl(name string, mr, nr, kc, mc, nc int, micro func(rows, kc int, a, b []float32, bs int, c []float32, ldc int)) *sgemmImpl {
+func newSgemmImpl(name string, mr, nr, kc, mc, nc, directB int, micro func(rows, kc int, a, b []float32, bs int, c []float32, ldc int)) *sgemmImpl {
 	return &sgemmImpl{
-		name: name, mr: mr, nr: nr, kc: kc, mc: mc, nc: nc, micro: micro,
+		name: name, mr: mr, nr: nr, kc: kc, mc: mc, nc: nc, directB: directB, micro: micro,
 		pool: &sync.Pool{New: func() any { return new(sgemmWork) }},
 	}
 }
@@ -151,27 +155,53 @@ func (g *sgemmImpl) run(transA, transB bool, m, n, k int, alpha float32, a []flo
 	w.a = grow(w.a, kcMax*mcMax)
 	w.tile = grow(w.tile, g.mr*g.nr)
 
+	direct := !transB && m <= g.directB
 	for jc := 0; jc < n; jc += g.nc {
 		nb := min(g.nc, n-jc)
 		for pc := 0; pc < k; pc += g.kc {
 			kb := min(g.kc, k-pc)
-			g.packB(w.b, transB, b, ldb, pc, jc, kb, nb)
+			var bBlock []float32
+			if direct {
+				bBlock = b[pc*ldb+jc:]
+			} else {
+				g.packB(w.b, transB, b, ldb, pc, jc, kb, nb)
+			}
 			for ic := 0; ic < m; ic += g.mc {
 				mb := min(g.mc, m-ic)
 				g.packA(w.a, transA, alpha, a, lda, ic, pc, mb, kb)
-				g.macro(w, mb, nb, kb, c[ic*ldc+jc:], ldc)
+				if direct {
+					g.macroDirect(w, mb, nb, kb, bBlock, ldb, c[ic*ldc+jc:], ldc)
+				} else {
+					g.macro(w, mb, nb, kb, w.b, nb, c[ic*ldc+jc:], ldc)
+				}
 			}
 		}
 	}
 }
 
+// macroDirect is macro with B read in place (row stride ldb); only a last
+// panel narrower than nr is packed, so the kernel never reads past B.
+func (g *sgemmImpl) macroDirect(w *sgemmWork, mb, nb, kb int, b []float32, ldb int, c []float32, ldc int) {
+	full := nb / g.nr * g.nr
+	for jr := 0; jr < full; jr += g.nr {
+		for ir := 0; ir < mb; ir += g.mr {
+			rows := min(g.mr, mb-ir)
+			g.micro(rows, kb, w.a[ir*kb:ir*kb+rows*kb], b[jr:], ldb, c[ir*ldc+jr:], ldc)
+		}
+	}
+	if full < nb {
+		g.packB(w.b, false, b, ldb, 0, full, kb, nb-full)
+		g.macro(w, mb, nb-full, kb, w.b, nb-full, c[full:], ldc)
+	}
+}
+
 // macro multiplies the packed mb×kb block of A by the packed kb×nb block
-// of B into C (already offset to the block's corner).
-func (g *sgemmImpl) macro(w *sgemmWork, mb, nb, kb int, c []float32, ldc int) {
+// of B (bp) into C (already offset to the block's corner).
+func (g *sgemmImpl) macro(w *sgemmWork, mb, nb, kb int, bPacked []float32, _ int, c []float32, ldc int) {
 	mr, nr := g.mr, g.nr
 	for jr := 0; jr < nb; jr += nr {
 		cols := min(nr, nb-jr)
-		bp := w.b[jr*kb : jr*kb+nr*kb]
+		bp := bPacked[jr*kb : jr*kb+nr*kb]
 		for ir := 0; ir < mb; ir += mr {
 			rows := min(mr, mb-ir)
 			ap := w.a[ir*kb : ir*kb+rows*kb]
@@ -212,6 +242,10 @@ func (g *sgemmImpl) packA(dst []float32, transA bool, alpha float32, a []float32
 			}
 			continue
 		}
+		if rows == 6 {
+			packA6(panel, alpha, a[(ic+ir)*lda+pc:], lda, kb)
+			continue
+		}
 		for r := 0; r < rows; r++ {
 			src := a[(ic+ir+r)*lda+pc : (ic+ir+r)*lda+pc+kb]
 			for p, v := range src {
@@ -221,29 +255,74 @@ func (g *sgemmImpl) packA(dst []float32, transA bool, alpha float32, a []float32
 	}
 }
 
+// packA6 interleaves six rows of A (lda apart) into a 6-wide panel,
+// reading six streams and writing one, so each panel line is written whole.
+func packA6(panel []float32, alpha float32, a []float32, lda, kb int) {
+	r0 := a[0*lda : 0*lda+kb]
+	r1 := a[1*lda : 1*lda+kb]
+	r2 := a[2*lda : 2*lda+kb]
+	r3 := a[3*lda : 3*lda+kb]
+	r4 := a[4*lda : 4*lda+kb]
+	r5 := a[5*lda : 5*lda+kb]
+	panel = panel[:6*kb]
+	for p := range r0 {
+		out := panel[6*p : 6*p+6 : 6*p+6]
+		out[0] = alpha * r0[p]
+		out[1] = alpha * r1[p]
+		out[2] = alpha * r2[p]
+		out[3] = alpha * r3[p]
+		out[4] = alpha * r4[p]
+		out[5] = alpha * r5[p]
+	}
+}
+
 // packB copies op(B)[pc:pc+kb, jc:jc+nb] into dst as panels of nr
 // columns, each stored k-major (kb steps of nr floats), the last panel
 // padded with zeros.
 func (g *sgemmImpl) packB(dst []float32, transB bool, b []float32, ldb, pc, jc, kb, nb int) {
 	nr := g.nr
+	full := nb / nr * nr
+	if !transB {
+		// Walk B row by row (sequential reads), dealing each row out to
+		// the panels; a whole-panel copy per row would issue many short
+		// copies down a column, which measured slower.
+		for p := 0; p < kb; p++ {
+			src := b[(pc+p)*ldb+jc : (pc+p)*ldb+jc+nb]
+			out := dst[p*nr:]
+			for jr := 0; jr < full; jr += nr {
+				o := out[jr*kb : jr*kb+nr : jr*kb+nr]
+				s := src[jr : jr+nr : jr+nr]
+				if nr == 16 {
+					o = o[:16:16]
+					s = s[:16:16]
+					o[0], o[1], o[2], o[3] = s[0], s[1], s[2], s[3]
+					o[4], o[5], o[6], o[7] = s[4], s[5], s[6], s[7]
+					o[8], o[9], o[10], o[11] = s[8], s[9], s[10], s[11]
+					o[12], o[13], o[14], o[15] = s[12], s[13], s[14], s[15]
+					continue
+				}
+				copy(o, s)
+			}
+			if full < nb {
+				o := out[full*kb : full*kb+nr]
+				n := copy(o, src[full:])
+				clear(o[n:])
+			}
+		}
+		return
+	}
 	for jr := 0; jr < nb; jr += nr {
 		cols := min(nr, nb-jr)
 		panel := dst[jr*kb : jr*kb+nr*kb]
 		if cols < nr {
 			clear(panel)
 		}
-		if transB {
-			// op(B)[p][j] = B[j][p]: read each stored row once.
-			for j := 0; j < cols; j++ {
-				src := b[(jc+jr+j)*ldb+pc : (jc+jr+j)*ldb+pc+kb]
-				for p, v := range src {
-					panel[p*nr+j] = v
-				}
+		// op(B)[p][j] = B[j][p]: read each stored row once.
+		for j := 0; j < cols; j++ {
+			src := b[(jc+jr+j)*ldb+pc : (jc+jr+j)*ldb+pc+kb]
+			for p, v := range src {
+				panel[p*nr+j] = v
 			}
-			continue
-		}
-		for p := 0; p < kb; p++ {
-			copy(panel[p*nr:p*nr+cols], b[(pc+p)*ldb+jc+jr:(pc+p)*ldb+jc+jr+cols])
 		}
 	}
 }

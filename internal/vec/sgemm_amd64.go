@@ -6,7 +6,7 @@ package vec
 // BLIS choice for Zen and Haswell. Blocking for AMD Zen 3 (32 KiB L1d,
 // 512 KiB L2 per core): a 256×16 B panel is 16 KiB, a 144×256 A block
 // 144 KiB, as in BLIS's zen configuration.
-var sgemmAVX2 = newSgemmImpl("avx2", 6, 16, 256, 144, 4080, microAVX2)
+var sgemmAVX2 = newSgemmImpl("avx2", 6, 16, 256, 144, 4080, 24, microAVX2)
 
 // sgemmDispatched is chosen once, at package initialisation, from the CPU
 // features read in cpu_amd64.go; nothing changes it afterwards.

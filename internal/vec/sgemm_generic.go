@@ -4,7 +4,7 @@ package vec
 // blocked driver around a 4×4 register tile written in plain Go. It is the
 // dispatched path on other GOARCH and under the purego build tag, and the
 // tests run it on every machine.
-var sgemmGo = newSgemmImpl("purego", 4, 4, 256, 128, 4096, microGo)
+var sgemmGo = newSgemmImpl("purego", 4, 4, 256, 128, 4096, 0, microGo)
 
 // SgemmPureGo is Sgemm forced onto the pure-Go twin, whatever the CPU. It
 // exists for benchmarks and cross-checks; use Sgemm.
