@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -22,8 +23,9 @@ import (
 //	                front-end, vocabulary): everything needed to rebuild
 //	                the Params that the tensors then fill
 //
-// and whose tensors are named by Param.Name. Weights are stored as F32, or
-// as F16 to halve the shipped size (widened back to float32 on load).
+// and whose tensors are named by Param.Name. Weights are stored as F32, as
+// F16 to halve the shipped size, or as per-channel int8 (modelfile_int8.go)
+// for about a quarter; all are widened back to float32 on load.
 
 // ModelFormat is the "format" metadata value of a mynah model file.
 const ModelFormat = "mynah"
@@ -43,7 +45,9 @@ var ErrModelFormat = errors.New("nn: not a mynah model file")
 var ErrTensorMismatch = errors.New("nn: tensors do not match params")
 
 // SaveModel writes params and config to path as a model file, storing the
-// weights as dtype (safetensors.F32 or safetensors.F16). config is
+// weights as dtype: safetensors.F32, safetensors.F16, or safetensors.I8
+// (weights of rank two or more quantised per output channel, see
+// QuantizeInt8; vectors kept F32). config is
 // marshalled with encoding/json (a json.RawMessage is stored as is). The
 // write is atomic: a temporary file in the same directory is synced and
 // renamed over path, so readers see the old file or the new, never half.
@@ -59,8 +63,8 @@ func SaveModel(path string, config any, params []*Param, dtype safetensors.DType
 
 // WriteModel writes the model file of SaveModel to w.
 func WriteModel(w io.Writer, config any, params []*Param, dtype safetensors.DType) error {
-	if dtype != safetensors.F32 && dtype != safetensors.F16 {
-		return fmt.Errorf("model file: weights stored as %s; want F32 or F16", dtype)
+	if dtype != safetensors.F32 && dtype != safetensors.F16 && dtype != safetensors.I8 {
+		return fmt.Errorf("model file: weights stored as %s; want F32, F16 or I8", dtype)
 	}
 	cfg, err := json.Marshal(config)
 	if err != nil {
@@ -78,7 +82,9 @@ func WriteModel(w io.Writer, config any, params []*Param, dtype safetensors.DTyp
 	return safetensors.Write(w, tensors, meta)
 }
 
-// paramTensors encodes params as tensors named prefix+Name.
+// paramTensors encodes params as tensors named prefix+Name. With dtype
+// I8, quantizable params become an I8 tensor and its scales, and the rest
+// F32.
 func paramTensors(params []*Param, prefix string, dtype safetensors.DType) ([]safetensors.Tensor, error) {
 	out := make([]safetensors.Tensor, 0, len(params))
 	seen := make(map[string]bool, len(params))
@@ -89,6 +95,29 @@ func paramTensors(params []*Param, prefix string, dtype safetensors.DType) ([]sa
 		seen[p.Name] = true
 		if n := shapeSize(p.Shape); n != len(p.Value) {
 			return nil, fmt.Errorf("param %s: shape %v holds %d values, has %d", p.Name, p.Shape, n, len(p.Value))
+		}
+		if dtype == safetensors.I8 {
+			if strings.HasSuffix(p.Name, QScaleSuffix) {
+				return nil, fmt.Errorf("param %s: name ends in %s, reserved for int8 scales", p.Name, QScaleSuffix)
+			}
+			if !quantizable(p) {
+				data, _ := safetensors.EncodeFloat32(nil, safetensors.F32, p.Value)
+				out = append(out, safetensors.Tensor{Name: prefix + p.Name, DType: safetensors.F32, Shape: p.Shape, Data: data})
+				continue
+			}
+			q, err := QuantizeInt8(p.Value, p.Shape[0], len(p.Value)/p.Shape[0])
+			if err != nil {
+				return nil, fmt.Errorf("param %s: %w", p.Name, err)
+			}
+			data := make([]byte, len(q.Q))
+			for i, v := range q.Q {
+				data[i] = byte(v)
+			}
+			scales, _ := safetensors.EncodeFloat32(nil, safetensors.F32, q.Scales)
+			out = append(out,
+				safetensors.Tensor{Name: prefix + p.Name, DType: safetensors.I8, Shape: p.Shape, Data: data},
+				safetensors.Tensor{Name: prefix + p.Name + QScaleSuffix, DType: safetensors.F32, Shape: []int{q.Rows}, Data: scales})
+			continue
 		}
 		data, err := safetensors.EncodeFloat32(nil, dtype, p.Value)
 		if err != nil {
@@ -203,12 +232,18 @@ func (m *ModelFile) Load(params []*Param) error {
 
 // fillParams decodes file tensors into the params keyed by tensor name,
 // after checking that the two sets match exactly. Tensors for which
-// consider returns false are ignored (nil considers all).
+// consider returns false are ignored (nil considers all). An I8 tensor is
+// dequantised with its <name>.qscale companion.
 func fillParams(f *safetensors.File, want map[string]*Param, consider func(name string) bool) error {
 	var problems []string
 	for _, t := range f.Tensors() {
 		if consider != nil && !consider(t.Name) {
 			continue
+		}
+		if base, ok := strings.CutSuffix(t.Name, QScaleSuffix); ok {
+			if bt, ok := f.Info(base); ok && bt.DType == safetensors.I8 {
+				continue // checked with its weight
+			}
 		}
 		p, ok := want[t.Name]
 		switch {
@@ -216,6 +251,10 @@ func fillParams(f *safetensors.File, want map[string]*Param, consider func(name 
 			problems = append(problems, fmt.Sprintf("unknown tensor %s %v", t.Name, t.Shape))
 		case !slices.Equal(t.Shape, p.Shape) || shapeSize(p.Shape) != len(p.Value):
 			problems = append(problems, fmt.Sprintf("tensor %s has shape %v, param has %v", t.Name, t.Shape, p.Shape))
+		case t.DType == safetensors.I8:
+			if _, err := int8Scales(f, t.Name, t.Shape); err != nil {
+				problems = append(problems, err.Error())
+			}
 		case !t.DType.IsFloat():
 			problems = append(problems, fmt.Sprintf("tensor %s is %s, not a float type", t.Name, t.DType))
 		}
@@ -237,14 +276,68 @@ func fillParams(f *safetensors.File, want map[string]*Param, consider func(name 
 	// read error from an opened file leaves the params partly written, and
 	// the error says so.
 	for _, t := range f.Tensors() {
-		if consider != nil && !consider(t.Name) {
+		p, ok := want[t.Name]
+		if !ok || consider != nil && !consider(t.Name) {
+			continue // an int8 scale tensor
+		}
+		if t.DType == safetensors.I8 {
+			q, err := readInt8(f, t.Name, t.Shape)
+			if err == nil {
+				err = q.Dequantize(p.Value)
+			}
+			if err != nil {
+				return fmt.Errorf("tensor %s (params partly overwritten): %w", t.Name, err)
+			}
 			continue
 		}
-		if err := f.Float32s(t.Name, want[t.Name].Value); err != nil {
+		if err := f.Float32s(t.Name, p.Value); err != nil {
 			return fmt.Errorf("tensor %s (params partly overwritten): %w", t.Name, err)
 		}
 	}
 	return nil
+}
+
+// int8Scales checks and reads the scales of the I8 tensor name.
+func int8Scales(f *safetensors.File, name string, shape []int) ([]float32, error) {
+	st, ok := f.Info(name + QScaleSuffix)
+	if len(shape) < 2 {
+		return nil, fmt.Errorf("int8 tensor %s has rank %d, want 2 or more", name, len(shape))
+	}
+	if !ok || st.DType != safetensors.F32 || len(st.Shape) != 1 || st.Shape[0] != shape[0] {
+		return nil, fmt.Errorf("int8 tensor %s needs an F32 %s%s of shape [%d]", name, name, QScaleSuffix, shape[0])
+	}
+	scales := make([]float32, shape[0])
+	if err := f.Float32s(name+QScaleSuffix, scales); err != nil {
+		return nil, err
+	}
+	for i, s := range scales {
+		if !(s >= 0) || math.IsInf(float64(s), 0) {
+			return nil, fmt.Errorf("int8 tensor %s: scale %d is %v", name, i, s)
+		}
+	}
+	return scales, nil
+}
+
+// readInt8 reads an I8 tensor and its scales.
+func readInt8(f *safetensors.File, name string, shape []int) (Int8Weights, error) {
+	scales, err := int8Scales(f, name, shape)
+	if err != nil {
+		return Int8Weights{}, err
+	}
+	raw, err := f.Bytes(name)
+	if err != nil {
+		return Int8Weights{}, err
+	}
+	rows := shape[0]
+	cols := 0
+	if rows > 0 {
+		cols = len(raw) / rows
+	}
+	q := Int8Weights{Rows: rows, Cols: cols, Q: make([]int8, len(raw)), Scales: scales}
+	for i, b := range raw {
+		q.Q[i] = int8(b)
+	}
+	return q, nil
 }
 
 // writeFileAtomic writes path through a temporary file in the same

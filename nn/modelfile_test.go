@@ -223,8 +223,8 @@ func TestModelFileRejectsOtherFiles(t *testing.T) {
 	if _, err := LoadModel([]byte("not a model")); !errors.Is(err, safetensors.ErrInvalid) {
 		t.Errorf("garbage: %v", err)
 	}
-	if err := WriteModel(&buf, toyCfg, nil, safetensors.I8); err == nil {
-		t.Error("WriteModel accepted I8 storage")
+	if err := WriteModel(&buf, toyCfg, nil, safetensors.I16); err == nil {
+		t.Error("WriteModel accepted I16 storage")
 	}
 }
 
