@@ -188,3 +188,24 @@ func TestNormalize(t *testing.T) {
 		}
 	}
 }
+
+func TestNormalizeContext(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"serial number C2766", "serial number c two seven six six"},
+		{"In 626 Assurbanipal died", "in six twenty six assurbanipal died"},
+		{"in 484 B.C. he", "in four eighty four b c he"},
+		{"in 606, Nineveh", "in six oh six nineveh"},
+		{"in 500 cases", "in five hundred cases"},
+		{"a .38-caliber pistol", "a thirty eight caliber pistol"},
+		{"Louis I had made", "louis i had made"},
+		{"James I. wore", "james the first wore"},
+		{"May I ask", "may i ask"},
+		{"the St. Lawrence", "the saint lawrence"},
+		{"The St. is long", "the street is long"},
+	}
+	for _, tt := range tests {
+		if got := Normalize(tt.in); got != tt.want {
+			t.Errorf("Normalize(%q)\n got %q\nwant %q", tt.in, got, tt.want)
+		}
+	}
+}

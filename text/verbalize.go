@@ -768,8 +768,71 @@ func (v *verbalizer) number(i int) int {
 			}
 		}
 	}
+	if plain {
+		// Serial numbers glued to letters ("C2766") read digit by digit.
+		if p := v.at(i - 1); p != nil && p.kind == tkWord && !t.space && len(s) >= 3 {
+			v.emitWords(appendDigits(v.w[:0], s))
+			return i + 1
+		}
+		// Three-digit years: "in 626", "484 B.C." read "six twenty six".
+		if len(s) == 3 && s[0] != '0' && s[1:] != "00" && v.yearContext(i) {
+			n := atoiSmall(s)
+			v.k.word(smallNumbers[n/100])
+			if n%100 < 10 {
+				v.k.word("oh")
+				v.k.word(smallNumbers[n%10])
+			} else {
+				v.emitWords(appendBelow1000(v.w[:0], n%100))
+			}
+			return i + 1
+		}
+	}
+	// ".38 caliber": the calibre in hundredths of an inch, as a cardinal.
+	if len(s) == 3 && s[0] == '.' && v.calibre(i+1) {
+		v.emitWords(appendCardinal(v.w[:0], s[1:]))
+		return i + 1
+	}
 	v.emitWords(appendNumber(v.w[:0], s, true))
 	return i + 1
+}
+
+// yearContext reports whether the number at i is marked as a year: "in"
+// or "year" before it, or an era after it ("B.C.", "AD").
+func (v *verbalizer) yearContext(i int) bool {
+	if p := v.at(i - 1); p != nil && p.kind == tkWord && v.t[i].space {
+		switch strings.ToLower(p.s) {
+		case "in", "year":
+			// "in 626" but not "in 626 cases": a following word in lower
+			// case other than a few prepositions makes it a count.
+			n := v.at(i + 1)
+			if n == nil || n.kind != tkWord || !isLower(n.s[0]) {
+				return true
+			}
+			switch n.s {
+			case "he", "she", "it", "they", "the", "and", "when", "a", "after", "before", "we":
+				return true
+			}
+			return false
+		}
+	}
+	n := v.at(i + 1)
+	if n == nil || !n.space {
+		return false
+	}
+	switch strings.ToLower(n.s) {
+	case "b.c.", "a.d.", "bc", "ad", "bce", "ce", "b.c.e.", "c.e.":
+		return n.kind == tkDotted || isAllUpper(n.s)
+	}
+	return false
+}
+
+// calibre reports whether "-caliber" or " calibre" follows at j.
+func (v *verbalizer) calibre(j int) bool {
+	if v.gluedPunct(j, "-") {
+		j++
+	}
+	t := v.at(j)
+	return t != nil && t.kind == tkWord && (strings.EqualFold(t.s, "caliber") || strings.EqualFold(t.s, "calibre"))
 }
 
 func ampmWord(s string) (string, bool) {
