@@ -3,8 +3,6 @@ package nn
 import (
 	"fmt"
 	"math"
-
-	"github.com/mynah-speech/mynah/internal/vec"
 )
 
 // AttnMask says which keys each query may see. The zero value lets every
@@ -87,7 +85,7 @@ func (t *Tape) Attention(q, k, v *Var, heads int, mask AttnMask) *Var {
 		yb := y.Data[b*Tq*D:]
 		for h := 0; h < heads; h++ {
 			p := probs[(b*heads+h)*Tq*Tk : (b*heads+h+1)*Tq*Tk]
-			vec.Sgemm(false, true, Tq, Tk, dh, scale, qb[h*dh:], D, kb[h*dh:], D, 0, p, Tk)
+			t.sgemm(false, true, Tq, Tk, dh, scale, qb[h*dh:], D, kb[h*dh:], D, 0, p, Tk)
 			for i := 0; i < Tq; i++ {
 				lo, hi := ranges[2*(b*Tq+i)], ranges[2*(b*Tq+i)+1]
 				row := p[i*Tk : (i+1)*Tk]
@@ -95,7 +93,7 @@ func (t *Tape) Attention(q, k, v *Var, heads int, mask AttnMask) *Var {
 				clear(row[hi:])
 				softmaxRow(row[lo:hi], row[lo:hi])
 			}
-			vec.Sgemm(false, false, Tq, dh, Tk, 1, p, Tk, vb[h*dh:], D, 0, yb[h*dh:], D)
+			t.sgemm(false, false, Tq, dh, Tk, 1, p, Tk, vb[h*dh:], D, 0, yb[h*dh:], D)
 		}
 	}
 	if nd := t.rec(backAttention, y, q, k, v); nd != nil {
@@ -122,13 +120,13 @@ func backAttention(t *Tape, n *node) {
 		for h := 0; h < heads; h++ {
 			p := n.buf[(b*heads+h)*Tq*Tk : (b*heads+h+1)*Tq*Tk]
 			if dv != nil {
-				vec.Sgemm(true, false, Tk, dh, Tq, 1, p, Tk, dyb[h*dh:], D, 1, dv[b*Tk*D+h*dh:], D)
+				t.sgemm(true, false, Tk, dh, Tq, 1, p, Tk, dyb[h*dh:], D, 1, dv[b*Tk*D+h*dh:], D)
 			}
 			if dq == nil && dk == nil {
 				continue
 			}
 			// dP = dO·Vᵀ; dS = P ⊙ (dP − rowsum(dP ⊙ P)), times the scale.
-			vec.Sgemm(false, true, Tq, Tk, dh, 1, dyb[h*dh:], D, vb[h*dh:], D, 0, dp, Tk)
+			t.sgemm(false, true, Tq, Tk, dh, 1, dyb[h*dh:], D, vb[h*dh:], D, 0, dp, Tk)
 			for i := 0; i < Tq; i++ {
 				lo, hi := n.ints[2*(b*Tq+i)], n.ints[2*(b*Tq+i)+1]
 				pr := p[i*Tk+lo : i*Tk+hi]
@@ -145,10 +143,10 @@ func backAttention(t *Tape, n *node) {
 				}
 			}
 			if dq != nil {
-				vec.Sgemm(false, false, Tq, dh, Tk, 1, dp, Tk, kb[h*dh:], D, 1, dq[b*Tq*D+h*dh:], D)
+				t.sgemm(false, false, Tq, dh, Tk, 1, dp, Tk, kb[h*dh:], D, 1, dq[b*Tq*D+h*dh:], D)
 			}
 			if dk != nil {
-				vec.Sgemm(true, false, Tk, dh, Tq, 1, dp, Tk, qb[h*dh:], D, 1, dk[b*Tk*D+h*dh:], D)
+				t.sgemm(true, false, Tk, dh, Tq, 1, dp, Tk, qb[h*dh:], D, 1, dk[b*Tk*D+h*dh:], D)
 			}
 		}
 	}

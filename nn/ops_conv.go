@@ -2,8 +2,6 @@ package nn
 
 import (
 	"fmt"
-
-	"github.com/mynah-speech/mynah/internal/vec"
 )
 
 // Conv2D returns the 2-D cross-correlation of x [B,C,H,W] with w
@@ -52,7 +50,7 @@ func (t *Tape) Conv2D(x, w, b *Var, strideH, strideW, padH, padW int) *Var {
 			}
 			beta = 1
 		}
-		vec.Sgemm(false, false, g.O, ohw, ckk, 1, w.Data, ckk, col, ohw, beta, yb, ohw)
+		t.sgemm(false, false, g.O, ohw, ckk, 1, w.Data, ckk, col, ohw, beta, yb, ohw)
 	}
 	if nd := t.rec(backConv2D, y, x, w, b); nd != nil {
 		nd.buf = col
@@ -170,7 +168,7 @@ func backConv2D(t *Tape, n *node) {
 		dyb := dy[bi*g.O*ohw : (bi+1)*g.O*ohw]
 		if dw != nil {
 			g.im2col(x.Data[bi*inSize:(bi+1)*inSize], col)
-			vec.Sgemm(false, true, g.O, ckk, ohw, 1, dyb, ohw, col, ohw, 1, dw, ckk)
+			t.sgemm(false, true, g.O, ckk, ohw, 1, dyb, ohw, col, ohw, 1, dw, ckk)
 		}
 		if db != nil {
 			for o := 0; o < g.O; o++ {
@@ -182,7 +180,7 @@ func backConv2D(t *Tape, n *node) {
 			}
 		}
 		if dx != nil {
-			vec.Sgemm(true, false, ckk, ohw, g.O, 1, w.Data, ckk, dyb, ohw, 0, dcol, ohw)
+			t.sgemm(true, false, ckk, ohw, g.O, 1, w.Data, ckk, dyb, ohw, 0, dcol, ohw)
 			g.col2im(dcol, dx[bi*inSize:(bi+1)*inSize])
 		}
 	}

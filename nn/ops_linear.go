@@ -2,8 +2,6 @@ package nn
 
 import (
 	"fmt"
-
-	"github.com/mynah-speech/mynah/internal/vec"
 )
 
 // Linear returns x·wᵀ + b, the fully connected layer.
@@ -19,7 +17,7 @@ func (t *Tape) Linear(x, w, b *Var) *Var {
 	if b != nil && (len(b.Shape) != 1 || b.Shape[0] != out) {
 		panic(fmt.Sprintf("nn.Linear: bias %v, want [%d]", b.Shape, out))
 	}
-	rows := shapeSize(x.Shape[:len(x.Shape)-1])
+	rows := numElems(x.Shape[:len(x.Shape)-1])
 	var shape [maxRank]int
 	n := copy(shape[:], x.Shape)
 	shape[n-1] = out
@@ -28,9 +26,9 @@ func (t *Tape) Linear(x, w, b *Var) *Var {
 		for r := 0; r < rows; r++ {
 			copy(y.Data[r*out:(r+1)*out], b.Data)
 		}
-		vec.Sgemm(false, true, rows, out, in, 1, x.Data, in, w.Data, in, 1, y.Data, out)
+		t.sgemm(false, true, rows, out, in, 1, x.Data, in, w.Data, in, 1, y.Data, out)
 	} else {
-		vec.Sgemm(false, true, rows, out, in, 1, x.Data, in, w.Data, in, 0, y.Data, out)
+		t.sgemm(false, true, rows, out, in, 1, x.Data, in, w.Data, in, 0, y.Data, out)
 	}
 	if nd := t.rec(backLinear, y, x, w, b); nd != nil {
 		nd.i[0], nd.i[1], nd.i[2] = rows, in, out
@@ -42,10 +40,10 @@ func backLinear(t *Tape, n *node) {
 	rows, in, out := n.i[0], n.i[1], n.i[2]
 	dy := n.out.Grad
 	if dx := t.grad(n.a); dx != nil {
-		vec.Sgemm(false, false, rows, in, out, 1, dy, out, n.b.Data, in, 1, dx, in)
+		t.sgemm(false, false, rows, in, out, 1, dy, out, n.b.Data, in, 1, dx, in)
 	}
 	if dw := t.grad(n.b); dw != nil {
-		vec.Sgemm(true, false, out, in, rows, 1, dy, out, n.a.Data, in, 1, dw, in)
+		t.sgemm(true, false, out, in, rows, 1, dy, out, n.a.Data, in, 1, dw, in)
 	}
 	if db := t.grad(n.c); db != nil {
 		colSumInto(db, dy, rows, out)
@@ -108,10 +106,10 @@ func (t *Tape) MatMulT(a, b *Var, transA, transB bool) *Var {
 	}
 	if ra == 3 && rb == 2 && !transA {
 		// Shared right operand: fold the batch into the rows, one GEMM.
-		vec.Sgemm(false, transB, batch*m, nn, k, 1, a.Data, ac, b.Data, bc, 0, y.Data, nn)
+		t.sgemm(false, transB, batch*m, nn, k, 1, a.Data, ac, b.Data, bc, 0, y.Data, nn)
 	} else {
 		for i := 0; i < batch; i++ {
-			vec.Sgemm(transA, transB, m, nn, k, 1, a.Data[i*ar*ac:], ac, b.Data[i*bStride:], bc, 0, y.Data[i*m*nn:], nn)
+			t.sgemm(transA, transB, m, nn, k, 1, a.Data[i*ar*ac:], ac, b.Data[i*bStride:], bc, 0, y.Data[i*m*nn:], nn)
 		}
 	}
 	if nd := t.rec(backMatMul, y, a, b); nd != nil {
@@ -140,9 +138,9 @@ func backMatMul(t *Tape, n *node) {
 			// Y = op(A)·op(B). dop(A) = dY·op(B)ᵀ; if A is transposed,
 			// dA = (dY·op(B)ᵀ)ᵀ = op(B)·dYᵀ.
 			if !transA {
-				vec.Sgemm(false, !transB, m, k, nn, 1, dyi, nn, b.Data[i*bStride:], bc, 1, da[i*aSize:], ac)
+				t.sgemm(false, !transB, m, k, nn, 1, dyi, nn, b.Data[i*bStride:], bc, 1, da[i*aSize:], ac)
 			} else {
-				vec.Sgemm(transB, true, k, m, nn, 1, b.Data[i*bStride:], bc, dyi, nn, 1, da[i*aSize:], ac)
+				t.sgemm(transB, true, k, m, nn, 1, b.Data[i*bStride:], bc, dyi, nn, 1, da[i*aSize:], ac)
 			}
 		}
 	}
@@ -151,9 +149,9 @@ func backMatMul(t *Tape, n *node) {
 			dyi := dy[i*m*nn:]
 			// dop(B) = op(A)ᵀ·dY; if B is transposed, dB = dYᵀ·op(A).
 			if !transB {
-				vec.Sgemm(!transA, false, k, nn, m, 1, a.Data[i*aSize:], ac, dyi, nn, 1, db[i*bStride:], bc)
+				t.sgemm(!transA, false, k, nn, m, 1, a.Data[i*aSize:], ac, dyi, nn, 1, db[i*bStride:], bc)
 			} else {
-				vec.Sgemm(true, transA, nn, k, m, 1, dyi, nn, a.Data[i*aSize:], ac, 1, db[i*bStride:], bc)
+				t.sgemm(true, transA, nn, k, m, 1, dyi, nn, a.Data[i*aSize:], ac, 1, db[i*bStride:], bc)
 			}
 		}
 	}

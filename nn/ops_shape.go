@@ -27,7 +27,7 @@ func (t *Tape) Reshape(x *Var, shape ...int) *Var {
 	if infer >= 0 && known > 0 {
 		s[infer] = len(x.Data) / known
 	}
-	if shapeSize(s[:n]) != len(x.Data) {
+	if numElems(s[:n]) != len(x.Data) {
 		panic(fmt.Sprintf("nn.Reshape: %v to %v changes the size", x.Shape, slices.Clone(shape)))
 	}
 	y := t.emptyVar(s[:n])

@@ -92,6 +92,7 @@ type Tape struct {
 	rng      *rand.Rand
 	pcg      *rand.PCG
 	ctc      CTCScratch
+	flops    int64
 	rope     struct {
 		key      [3]int
 		cos, sin []float32
@@ -133,6 +134,10 @@ func (t *Tape) SetTraining(on bool) {
 // gradients in evaluation mode or a no-grad training-mode forward pass.
 func (t *Tape) SetGradEnabled(on bool) { t.record = on }
 
+// MemoryBytes returns the bytes of activation, gradient and scratch
+// storage the tape holds for reuse.
+func (t *Tape) MemoryBytes() int { return t.arena.bytes() + 8*len(t.ints.buf) }
+
 // Training reports whether dropout is active.
 func (t *Tape) Training() bool { return t.training }
 
@@ -171,14 +176,14 @@ func (t *Tape) varList(vs []*Var) []*Var {
 // the arena.
 func (t *Tape) newVar(shape []int) *Var {
 	v := t.emptyVar(shape)
-	v.Data = t.arena.alloc(shapeSize(shape))
+	v.Data = t.arena.alloc(numElems(shape))
 	return v
 }
 
 // newVarRaw is newVar without zeroing Data, for ops that overwrite all of it.
 func (t *Tape) newVarRaw(shape []int) *Var {
 	v := t.emptyVar(shape)
-	v.Data = t.arena.allocRaw(shapeSize(shape))
+	v.Data = t.arena.allocRaw(numElems(shape))
 	return v
 }
 
@@ -197,7 +202,7 @@ func (t *Tape) emptyVar(shape []int) *Var {
 	return v
 }
 
-func shapeSize(shape []int) int {
+func numElems(shape []int) int {
 	n := 1
 	for _, d := range shape {
 		if d < 0 {
@@ -236,7 +241,7 @@ func (t *Tape) Param(p *Param) *Var {
 	if v, ok := t.params[p]; ok {
 		return v
 	}
-	if len(p.Value) != shapeSize(p.Shape) {
+	if len(p.Value) != numElems(p.Shape) {
 		panic(fmt.Sprintf("nn: param %s has %d values for shape %v", p.Name, len(p.Value), p.Shape))
 	}
 	v := t.emptyVar(p.Shape)
@@ -352,6 +357,7 @@ type arena struct {
 	cur    int // index of the chunk being filled
 	off    int // fill level of chunks[cur]
 	used   int // total floats handed out since reset (for merging)
+	peak   int // largest used seen at a reset
 }
 
 const arenaMinChunk = 1 << 16
@@ -368,6 +374,7 @@ func (a *arena) allocRaw(n int) []float32 {
 		a.cur++
 		a.off = 0
 	}
+	// Grow geometrically: the next chunk is as large as everything so far.
 	size := max(n, arenaMinChunk, a.used)
 	a.chunks = append(a.chunks, make([]float32, size))
 	a.cur = len(a.chunks) - 1
@@ -382,14 +389,22 @@ func (a *arena) alloc(n int) []float32 {
 }
 
 func (a *arena) reset() {
+	a.peak = max(a.peak, a.used)
 	if len(a.chunks) > 1 {
-		total := 0
-		for _, c := range a.chunks {
-			total += len(c)
-		}
-		a.chunks = [][]float32{make([]float32, max(total, a.used))}
+		// Replace the chunks by one that holds the largest pass seen, with
+		// 1/16 slack for passes that vary a little (batch lengths).
+		a.chunks = [][]float32{make([]float32, a.peak+a.peak/16)}
 	}
 	a.cur, a.off, a.used = 0, 0, 0
+}
+
+// bytes returns the memory the arena holds.
+func (a *arena) bytes() int {
+	n := 0
+	for _, c := range a.chunks {
+		n += 4 * len(c)
+	}
+	return n
 }
 
 // intArena is arena for ints (saved lengths, indices).

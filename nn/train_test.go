@@ -238,3 +238,27 @@ func TestTrainStepAllocatesNothingOnceWarm(t *testing.T) {
 	}
 	_ = params
 }
+
+func TestWorkersStepAllocatesNothingOnceWarm(t *testing.T) {
+	net := newTinyNet(1)
+	params := net.ps.Params()
+	d := tinyData(1, 4, 12)
+	w := NewWorkers(2, 1, params)
+	defer w.Close()
+	fn := func(i int, tp *Tape) (*Var, error) {
+		sh := d.shard(i, 2)
+		return net.forward(tp, sh.feats, sh.B, sh.T, sh.lens, sh.labels)
+	}
+	step := func() {
+		ZeroGrads(params)
+		if _, err := w.Step(fn); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 3 {
+		step()
+	}
+	if a := testing.AllocsPerRun(50, step); a != 0 {
+		t.Errorf("%v allocations per warm Workers step, want 0", a)
+	}
+}

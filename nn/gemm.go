@@ -1,0 +1,14 @@
+package nn
+
+import "github.com/mynah-speech/mynah/internal/vec"
+
+// sgemm is vec.Sgemm plus the FLOP count that benchmarks report.
+func (t *Tape) sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	t.flops += 2 * int64(m) * int64(n) * int64(k)
+	vec.Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// FLOPs returns the floating-point operations of the matrix products run
+// by this tape's ops, forward and backward, since it was created (2·m·n·k
+// per product; the elementwise work is not counted).
+func (t *Tape) FLOPs() int64 { return t.flops }
