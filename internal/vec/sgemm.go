@@ -108,8 +108,9 @@ type sgemmImpl struct {
 	directB int
 	// micro adds the rows×nr product of a packed A panel (kc steps of rows
 	// floats) and a B panel (kc steps of nr floats, bs apart) to C, whose
-	// rows are ldc apart. 1 ≤ rows ≤ mr, kc ≥ 1.
-	micro func(rows, kc int, a, b []float32, bs int, c []float32, ldc int)
+	// rows are ldc apart, or stores it there when accumulate is false.
+	// 1 ≤ rows ≤ mr, kc ≥ 1.
+	micro func(rows, kc int, a, b []float32, bs int, c []float32, ldc int, accumulate bool)
 	// pool recycles packing buffers between calls; it holds no state a
 	// result could depend on.
 	pool *sync.Pool
@@ -121,7 +122,7 @@ type sgemmWork struct {
 	tile []float32 // mr×nr, for C tiles narrower than nr
 }
 
-func newSgemmImpl(name string, mr, nr, kc, mc, nc, directB int, micro func(rows, kc int, a, b []float32, bs int, c []float32, ldc int)) *sgemmImpl {
+func newSgemmImpl(name string, mr, nr, kc, mc, nc, directB int, micro func(rows, kc int, a, b []float32, bs int, c []float32, ldc int, accumulate bool)) *sgemmImpl {
 	return &sgemmImpl{
 		name: name, mr: mr, nr: nr, kc: kc, mc: mc, nc: nc, directB: directB, micro: micro,
 		pool: &sync.Pool{New: func() any { return new(sgemmWork) }},
@@ -141,9 +142,14 @@ func (g *sgemmImpl) run(transA, transB bool, m, n, k int, alpha float32, a []flo
 	if m == 0 || n == 0 {
 		return
 	}
-	scaleC(m, n, beta, c, ldc)
 	if k == 0 || alpha == 0 {
+		scaleC(m, n, beta, c, ldc)
 		return
+	}
+	// With beta = 0 the first k block overwrites C instead of adding to
+	// it, which saves a pass over C and never reads it.
+	if beta != 0 {
+		scaleC(m, n, beta, c, ldc)
 	}
 	w := g.pool.Get().(*sgemmWork)
 	defer g.pool.Put(w)
@@ -166,13 +172,14 @@ func (g *sgemmImpl) run(transA, transB bool, m, n, k int, alpha float32, a []flo
 			} else {
 				g.packB(w.b, transB, b, ldb, pc, jc, kb, nb)
 			}
+			accumulate := beta != 0 || pc > 0
 			for ic := 0; ic < m; ic += g.mc {
 				mb := min(g.mc, m-ic)
 				g.packA(w.a, transA, alpha, a, lda, ic, pc, mb, kb)
 				if direct {
-					g.macroDirect(w, mb, nb, kb, bBlock, ldb, c[ic*ldc+jc:], ldc)
+					g.macroDirect(w, mb, nb, kb, bBlock, ldb, c[ic*ldc+jc:], ldc, accumulate)
 				} else {
-					g.macro(w, mb, nb, kb, w.b, nb, c[ic*ldc+jc:], ldc)
+					g.macro(w, mb, nb, kb, w.b, c[ic*ldc+jc:], ldc, accumulate)
 				}
 			}
 		}
@@ -181,23 +188,24 @@ func (g *sgemmImpl) run(transA, transB bool, m, n, k int, alpha float32, a []flo
 
 // macroDirect is macro with B read in place (row stride ldb); only a last
 // panel narrower than nr is packed, so the kernel never reads past B.
-func (g *sgemmImpl) macroDirect(w *sgemmWork, mb, nb, kb int, b []float32, ldb int, c []float32, ldc int) {
+func (g *sgemmImpl) macroDirect(w *sgemmWork, mb, nb, kb int, b []float32, ldb int, c []float32, ldc int, accumulate bool) {
 	full := nb / g.nr * g.nr
 	for jr := 0; jr < full; jr += g.nr {
 		for ir := 0; ir < mb; ir += g.mr {
 			rows := min(g.mr, mb-ir)
-			g.micro(rows, kb, w.a[ir*kb:ir*kb+rows*kb], b[jr:], ldb, c[ir*ldc+jr:], ldc)
+			g.micro(rows, kb, w.a[ir*kb:ir*kb+rows*kb], b[jr:], ldb, c[ir*ldc+jr:], ldc, accumulate)
 		}
 	}
 	if full < nb {
 		g.packB(w.b, false, b, ldb, 0, full, kb, nb-full)
-		g.macro(w, mb, nb-full, kb, w.b, nb-full, c[full:], ldc)
+		g.macro(w, mb, nb-full, kb, w.b, c[full:], ldc, accumulate)
 	}
 }
 
 // macro multiplies the packed mb×kb block of A by the packed kb×nb block
-// of B (bp) into C (already offset to the block's corner).
-func (g *sgemmImpl) macro(w *sgemmWork, mb, nb, kb int, bPacked []float32, _ int, c []float32, ldc int) {
+// of B into C (already offset to the block's corner), adding to C or, when
+// accumulate is false, overwriting it.
+func (g *sgemmImpl) macro(w *sgemmWork, mb, nb, kb int, bPacked []float32, c []float32, ldc int, accumulate bool) {
 	mr, nr := g.mr, g.nr
 	for jr := 0; jr < nb; jr += nr {
 		cols := min(nr, nb-jr)
@@ -206,18 +214,22 @@ func (g *sgemmImpl) macro(w *sgemmWork, mb, nb, kb int, bPacked []float32, _ int
 			rows := min(mr, mb-ir)
 			ap := w.a[ir*kb : ir*kb+rows*kb]
 			if cols == nr {
-				g.micro(rows, kb, ap, bp, nr, c[ir*ldc+jr:], ldc)
+				g.micro(rows, kb, ap, bp, nr, c[ir*ldc+jr:], ldc, accumulate)
 				continue
 			}
 			// A tile narrower than nr goes through a scratch tile so the
 			// kernel never writes past C's columns.
 			tile := w.tile
-			clear(tile)
-			g.micro(rows, kb, ap, bp, nr, tile, nr)
+			g.micro(rows, kb, ap, bp, nr, tile, nr, false)
 			for r := 0; r < rows; r++ {
 				crow := c[(ir+r)*ldc+jr : (ir+r)*ldc+jr+cols]
-				for j, v := range tile[r*nr : r*nr+cols] {
-					crow[j] += v
+				trow := tile[r*nr : r*nr+cols]
+				if accumulate {
+					for j, v := range trow {
+						crow[j] += v
+					}
+				} else {
+					copy(crow, trow)
 				}
 			}
 		}
@@ -314,6 +326,10 @@ func (g *sgemmImpl) packB(dst []float32, transB bool, b []float32, ldb, pc, jc, 
 	for jr := 0; jr < nb; jr += nr {
 		cols := min(nr, nb-jr)
 		panel := dst[jr*kb : jr*kb+nr*kb]
+		if cols == 16 && nr == 16 {
+			packBT16(panel, b[(jc+jr)*ldb+pc:], ldb, kb)
+			continue
+		}
 		if cols < nr {
 			clear(panel)
 		}
@@ -322,6 +338,26 @@ func (g *sgemmImpl) packB(dst []float32, transB bool, b []float32, ldb, pc, jc, 
 			src := b[(jc+jr+j)*ldb+pc : (jc+jr+j)*ldb+pc+kb]
 			for p, v := range src {
 				panel[p*nr+j] = v
+			}
+		}
+	}
+}
+
+// packBT16 transposes 16 stored rows of B (ldb apart, kb long) into a
+// 16-wide panel, writing each panel line whole; sixteen read streams fit
+// the prefetchers where a column-at-a-time scatter did not.
+func packBT16(panel []float32, b []float32, ldb, kb int) {
+	var rows [16][]float32
+	for j := range rows {
+		rows[j] = b[j*ldb : j*ldb+kb]
+	}
+	panel = panel[:16*kb]
+	for p0 := 0; p0 < kb; p0 += 8 {
+		p1 := min(p0+8, kb)
+		for j := range rows {
+			src := rows[j][p0:p1]
+			for q, v := range src {
+				panel[(p0+q)*16+j] = v
 			}
 		}
 	}

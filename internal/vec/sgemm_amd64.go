@@ -19,22 +19,22 @@ var sgemmDispatched = func() *sgemmImpl {
 
 // microAVX2 calls the generated kernel for rows (1..6) rows. The driver
 // guarantees the panels hold kc steps and C holds the whole tile.
-func microAVX2(rows, kc int, a, b []float32, bs int, c []float32, ldc int) {
+func microAVX2(rows, kc int, a, b []float32, bs int, c []float32, ldc int, accumulate bool) {
 	_ = a[rows*kc-1]
 	_ = b[(kc-1)*bs+15]
 	_ = c[(rows-1)*ldc+15]
 	switch rows {
 	case 6:
-		sgemmKernel6x16AVX2(kc, &a[0], &b[0], bs, &c[0], ldc)
+		sgemmKernel6x16AVX2(kc, &a[0], &b[0], bs, &c[0], ldc, accumulate)
 	case 5:
-		sgemmKernel5x16AVX2(kc, &a[0], &b[0], bs, &c[0], ldc)
+		sgemmKernel5x16AVX2(kc, &a[0], &b[0], bs, &c[0], ldc, accumulate)
 	case 4:
-		sgemmKernel4x16AVX2(kc, &a[0], &b[0], bs, &c[0], ldc)
+		sgemmKernel4x16AVX2(kc, &a[0], &b[0], bs, &c[0], ldc, accumulate)
 	case 3:
-		sgemmKernel3x16AVX2(kc, &a[0], &b[0], bs, &c[0], ldc)
+		sgemmKernel3x16AVX2(kc, &a[0], &b[0], bs, &c[0], ldc, accumulate)
 	case 2:
-		sgemmKernel2x16AVX2(kc, &a[0], &b[0], bs, &c[0], ldc)
+		sgemmKernel2x16AVX2(kc, &a[0], &b[0], bs, &c[0], ldc, accumulate)
 	case 1:
-		sgemmKernel1x16AVX2(kc, &a[0], &b[0], bs, &c[0], ldc)
+		sgemmKernel1x16AVX2(kc, &a[0], &b[0], bs, &c[0], ldc, accumulate)
 	}
 }

@@ -4,9 +4,9 @@
 
 #include "textflag.h"
 
-// func sgemmKernel1x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc int)
+// func sgemmKernel1x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc int, accumulate bool)
 // Requires: AVX, FMA3, MMX+
-TEXT ·sgemmKernel1x16AVX2(SB), NOSPLIT, $0-48
+TEXT ·sgemmKernel1x16AVX2(SB), NOSPLIT, $0-49
 	MOVQ       kc+0(FP), AX
 	MOVQ       a+8(FP), CX
 	MOVQ       b+16(FP), DX
@@ -69,6 +69,9 @@ sgemmKernel1x16AVX2_loop1:
 	JNZ          sgemmKernel1x16AVX2_loop1
 
 sgemmKernel1x16AVX2_store:
+	MOVB    accumulate+48(FP), AL
+	TESTB   AL, AL
+	JZ      sgemmKernel1x16AVX2_overwrite
 	VADDPS  (SI), Y0, Y0
 	VMOVUPS Y0, (SI)
 	VADDPS  32(SI), Y1, Y1
@@ -76,9 +79,15 @@ sgemmKernel1x16AVX2_store:
 	VZEROUPPER
 	RET
 
-// func sgemmKernel2x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc int)
+sgemmKernel1x16AVX2_overwrite:
+	VMOVUPS Y0, (SI)
+	VMOVUPS Y1, 32(SI)
+	VZEROUPPER
+	RET
+
+// func sgemmKernel2x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc int, accumulate bool)
 // Requires: AVX, FMA3, MMX+
-TEXT ·sgemmKernel2x16AVX2(SB), NOSPLIT, $0-48
+TEXT ·sgemmKernel2x16AVX2(SB), NOSPLIT, $0-49
 	MOVQ       kc+0(FP), AX
 	MOVQ       a+8(FP), CX
 	MOVQ       b+16(FP), DX
@@ -161,6 +170,9 @@ sgemmKernel2x16AVX2_loop1:
 	JNZ          sgemmKernel2x16AVX2_loop1
 
 sgemmKernel2x16AVX2_store:
+	MOVB    accumulate+48(FP), AL
+	TESTB   AL, AL
+	JZ      sgemmKernel2x16AVX2_overwrite
 	VADDPS  (SI), Y0, Y0
 	VMOVUPS Y0, (SI)
 	VADDPS  32(SI), Y1, Y1
@@ -173,9 +185,18 @@ sgemmKernel2x16AVX2_store:
 	VZEROUPPER
 	RET
 
-// func sgemmKernel3x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc int)
+sgemmKernel2x16AVX2_overwrite:
+	VMOVUPS Y0, (SI)
+	VMOVUPS Y1, 32(SI)
+	ADDQ    DI, SI
+	VMOVUPS Y2, (SI)
+	VMOVUPS Y3, 32(SI)
+	VZEROUPPER
+	RET
+
+// func sgemmKernel3x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc int, accumulate bool)
 // Requires: AVX, FMA3, MMX+
-TEXT ·sgemmKernel3x16AVX2(SB), NOSPLIT, $0-48
+TEXT ·sgemmKernel3x16AVX2(SB), NOSPLIT, $0-49
 	MOVQ       kc+0(FP), AX
 	MOVQ       a+8(FP), CX
 	MOVQ       b+16(FP), DX
@@ -278,6 +299,9 @@ sgemmKernel3x16AVX2_loop1:
 	JNZ          sgemmKernel3x16AVX2_loop1
 
 sgemmKernel3x16AVX2_store:
+	MOVB    accumulate+48(FP), AL
+	TESTB   AL, AL
+	JZ      sgemmKernel3x16AVX2_overwrite
 	VADDPS  (SI), Y0, Y0
 	VMOVUPS Y0, (SI)
 	VADDPS  32(SI), Y1, Y1
@@ -295,9 +319,21 @@ sgemmKernel3x16AVX2_store:
 	VZEROUPPER
 	RET
 
-// func sgemmKernel4x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc int)
+sgemmKernel3x16AVX2_overwrite:
+	VMOVUPS Y0, (SI)
+	VMOVUPS Y1, 32(SI)
+	ADDQ    DI, SI
+	VMOVUPS Y2, (SI)
+	VMOVUPS Y3, 32(SI)
+	ADDQ    DI, SI
+	VMOVUPS Y4, (SI)
+	VMOVUPS Y5, 32(SI)
+	VZEROUPPER
+	RET
+
+// func sgemmKernel4x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc int, accumulate bool)
 // Requires: AVX, FMA3, MMX+
-TEXT ·sgemmKernel4x16AVX2(SB), NOSPLIT, $0-48
+TEXT ·sgemmKernel4x16AVX2(SB), NOSPLIT, $0-49
 	MOVQ       kc+0(FP), AX
 	MOVQ       a+8(FP), CX
 	MOVQ       b+16(FP), DX
@@ -420,6 +456,9 @@ sgemmKernel4x16AVX2_loop1:
 	JNZ          sgemmKernel4x16AVX2_loop1
 
 sgemmKernel4x16AVX2_store:
+	MOVB    accumulate+48(FP), AL
+	TESTB   AL, AL
+	JZ      sgemmKernel4x16AVX2_overwrite
 	VADDPS  (SI), Y0, Y0
 	VMOVUPS Y0, (SI)
 	VADDPS  32(SI), Y1, Y1
@@ -442,9 +481,24 @@ sgemmKernel4x16AVX2_store:
 	VZEROUPPER
 	RET
 
-// func sgemmKernel5x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc int)
+sgemmKernel4x16AVX2_overwrite:
+	VMOVUPS Y0, (SI)
+	VMOVUPS Y1, 32(SI)
+	ADDQ    DI, SI
+	VMOVUPS Y2, (SI)
+	VMOVUPS Y3, 32(SI)
+	ADDQ    DI, SI
+	VMOVUPS Y4, (SI)
+	VMOVUPS Y5, 32(SI)
+	ADDQ    DI, SI
+	VMOVUPS Y6, (SI)
+	VMOVUPS Y7, 32(SI)
+	VZEROUPPER
+	RET
+
+// func sgemmKernel5x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc int, accumulate bool)
 // Requires: AVX, FMA3, MMX+
-TEXT ·sgemmKernel5x16AVX2(SB), NOSPLIT, $0-48
+TEXT ·sgemmKernel5x16AVX2(SB), NOSPLIT, $0-49
 	MOVQ       kc+0(FP), AX
 	MOVQ       a+8(FP), CX
 	MOVQ       b+16(FP), DX
@@ -587,6 +641,9 @@ sgemmKernel5x16AVX2_loop1:
 	JNZ          sgemmKernel5x16AVX2_loop1
 
 sgemmKernel5x16AVX2_store:
+	MOVB    accumulate+48(FP), AL
+	TESTB   AL, AL
+	JZ      sgemmKernel5x16AVX2_overwrite
 	VADDPS  (SI), Y0, Y0
 	VMOVUPS Y0, (SI)
 	VADDPS  32(SI), Y1, Y1
@@ -614,9 +671,27 @@ sgemmKernel5x16AVX2_store:
 	VZEROUPPER
 	RET
 
-// func sgemmKernel6x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc int)
+sgemmKernel5x16AVX2_overwrite:
+	VMOVUPS Y0, (SI)
+	VMOVUPS Y1, 32(SI)
+	ADDQ    DI, SI
+	VMOVUPS Y2, (SI)
+	VMOVUPS Y3, 32(SI)
+	ADDQ    DI, SI
+	VMOVUPS Y4, (SI)
+	VMOVUPS Y5, 32(SI)
+	ADDQ    DI, SI
+	VMOVUPS Y6, (SI)
+	VMOVUPS Y7, 32(SI)
+	ADDQ    DI, SI
+	VMOVUPS Y8, (SI)
+	VMOVUPS Y9, 32(SI)
+	VZEROUPPER
+	RET
+
+// func sgemmKernel6x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc int, accumulate bool)
 // Requires: AVX, FMA3, MMX+
-TEXT ·sgemmKernel6x16AVX2(SB), NOSPLIT, $0-48
+TEXT ·sgemmKernel6x16AVX2(SB), NOSPLIT, $0-49
 	MOVQ       kc+0(FP), AX
 	MOVQ       a+8(FP), CX
 	MOVQ       b+16(FP), DX
@@ -779,6 +854,9 @@ sgemmKernel6x16AVX2_loop1:
 	JNZ          sgemmKernel6x16AVX2_loop1
 
 sgemmKernel6x16AVX2_store:
+	MOVB    accumulate+48(FP), AL
+	TESTB   AL, AL
+	JZ      sgemmKernel6x16AVX2_overwrite
 	VADDPS  (SI), Y0, Y0
 	VMOVUPS Y0, (SI)
 	VADDPS  32(SI), Y1, Y1
@@ -807,6 +885,27 @@ sgemmKernel6x16AVX2_store:
 	VADDPS  (SI), Y10, Y10
 	VMOVUPS Y10, (SI)
 	VADDPS  32(SI), Y11, Y11
+	VMOVUPS Y11, 32(SI)
+	VZEROUPPER
+	RET
+
+sgemmKernel6x16AVX2_overwrite:
+	VMOVUPS Y0, (SI)
+	VMOVUPS Y1, 32(SI)
+	ADDQ    DI, SI
+	VMOVUPS Y2, (SI)
+	VMOVUPS Y3, 32(SI)
+	ADDQ    DI, SI
+	VMOVUPS Y4, (SI)
+	VMOVUPS Y5, 32(SI)
+	ADDQ    DI, SI
+	VMOVUPS Y6, (SI)
+	VMOVUPS Y7, 32(SI)
+	ADDQ    DI, SI
+	VMOVUPS Y8, (SI)
+	VMOVUPS Y9, 32(SI)
+	ADDQ    DI, SI
+	VMOVUPS Y10, (SI)
 	VMOVUPS Y11, 32(SI)
 	VZEROUPPER
 	RET

@@ -14,7 +14,12 @@ func SgemmPureGo(transA, transB bool, m, n, k int, alpha float32, a []float32, l
 }
 
 // microGo adds the rows×4 product of packed panels to C.
-func microGo(rows, kc int, a, b []float32, bs int, c []float32, ldc int) {
+func microGo(rows, kc int, a, b []float32, bs int, c []float32, ldc int, accumulate bool) {
+	if !accumulate {
+		for r := 0; r < rows; r++ {
+			clear(c[r*ldc : r*ldc+4])
+		}
+	}
 	if rows == 4 && bs == 4 {
 		micro4x4Go(kc, a[:4*kc], b[:4*kc], c, ldc)
 		return

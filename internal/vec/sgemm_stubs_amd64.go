@@ -7,29 +7,29 @@ package vec
 // sgemmKernel1x16AVX2 adds the 1×16 product of a packed A panel and a B panel to C.
 //
 //go:noescape
-func sgemmKernel1x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc int)
+func sgemmKernel1x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc int, accumulate bool)
 
 // sgemmKernel2x16AVX2 adds the 2×16 product of a packed A panel and a B panel to C.
 //
 //go:noescape
-func sgemmKernel2x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc int)
+func sgemmKernel2x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc int, accumulate bool)
 
 // sgemmKernel3x16AVX2 adds the 3×16 product of a packed A panel and a B panel to C.
 //
 //go:noescape
-func sgemmKernel3x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc int)
+func sgemmKernel3x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc int, accumulate bool)
 
 // sgemmKernel4x16AVX2 adds the 4×16 product of a packed A panel and a B panel to C.
 //
 //go:noescape
-func sgemmKernel4x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc int)
+func sgemmKernel4x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc int, accumulate bool)
 
 // sgemmKernel5x16AVX2 adds the 5×16 product of a packed A panel and a B panel to C.
 //
 //go:noescape
-func sgemmKernel5x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc int)
+func sgemmKernel5x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc int, accumulate bool)
 
 // sgemmKernel6x16AVX2 adds the 6×16 product of a packed A panel and a B panel to C.
 //
 //go:noescape
-func sgemmKernel6x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc int)
+func sgemmKernel6x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc int, accumulate bool)

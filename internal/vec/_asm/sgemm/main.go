@@ -39,13 +39,14 @@ func main() {
 	Generate()
 }
 
-// sgemmKernel emits sgemmKernel<mr>x16AVX2: C[0:mr][0:16] += A·B, where a
-// is a packed panel (kc steps of mr floats), b advances bs floats per step
-// (16 for a packed panel, ldb when B is read in place) and C has row stride
-// ldc floats.
+// sgemmKernel emits sgemmKernel<mr>x16AVX2: C[0:mr][0:16] += A·B (or
+// C = A·B when accumulate is false, so a beta = 0 product never reads C),
+// where a is a packed panel (kc steps of mr floats), b advances bs floats
+// per step (16 for a packed panel, ldb when B is read in place) and C has
+// row stride ldc floats.
 func sgemmKernel(mr int) {
 	name := fmt.Sprintf("sgemmKernel%dx16AVX2", mr)
-	TEXT(name, NOSPLIT, "func(kc int, a *float32, b *float32, bs int, c *float32, ldc int)")
+	TEXT(name, NOSPLIT, "func(kc int, a *float32, b *float32, bs int, c *float32, ldc int, accumulate bool)")
 	Doc(fmt.Sprintf("%s adds the %d×16 product of a packed A panel and a B panel to C.", name, mr))
 	Pragma("noescape")
 
@@ -112,10 +113,23 @@ func sgemmKernel(mr int) {
 	JNZ(LabelRef(name + "_loop1"))
 
 	Label(name + "_store")
+	accumulate := Load(Param("accumulate"), GP8())
+	TESTB(accumulate, accumulate)
+	JZ(LabelRef(name + "_overwrite"))
 	for i := 0; i < mr; i++ {
 		VADDPS(Mem{Base: pc}, acc[i][0], acc[i][0])
 		VMOVUPS(acc[i][0], Mem{Base: pc})
 		VADDPS(Mem{Base: pc, Disp: 32}, acc[i][1], acc[i][1])
+		VMOVUPS(acc[i][1], Mem{Base: pc, Disp: 32})
+		if i+1 < mr {
+			ADDQ(ldc, pc)
+		}
+	}
+	VZEROUPPER()
+	RET()
+	Label(name + "_overwrite")
+	for i := 0; i < mr; i++ {
+		VMOVUPS(acc[i][0], Mem{Base: pc})
 		VMOVUPS(acc[i][1], Mem{Base: pc, Disp: 32})
 		if i+1 < mr {
 			ADDQ(ldc, pc)
