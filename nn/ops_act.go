@@ -64,23 +64,36 @@ func backTanh(t *Tape, n *node) {
 }
 
 // SiLU returns x·σ(x), the swish activation of Conformer's feed-forward
-// and convolution modules (Ramachandran et al., 2017).
+// and convolution modules (Ramachandran et al., 2017). σ(x) is kept for
+// backward: the exponential is the costly part.
 func (t *Tape) SiLU(x *Var) *Var {
 	y := t.newVarRaw(x.Shape)
-	for i, v := range x.Data {
-		y.Data[i] = v * sigmoidf(v)
+	var sig []float32
+	if t.record && x.needGrad {
+		sig = t.scratchRaw(len(x.Data))
+		for i, v := range x.Data {
+			s := sigmoidf(v)
+			sig[i] = s
+			y.Data[i] = v * s
+		}
+	} else {
+		for i, v := range x.Data {
+			y.Data[i] = v * sigmoidf(v)
+		}
 	}
-	t.rec(backSiLU, y, x)
+	if nd := t.rec(backSiLU, y, x); nd != nil {
+		nd.buf = sig
+	}
 	return y
 }
 
 func backSiLU(t *Tape, n *node) {
 	if dx := t.grad(n.a); dx != nil {
-		// d/dx x·σ(x) = σ(x)·(1 + x·(1 − σ(x))).
+		// d/dx x·σ(x) = σ(x)·(1 + x·(1 − σ(x))) = σ + y·(1 − σ).
+		y, sig := n.out.Data, n.buf
 		for i, g := range n.out.Grad {
-			x := n.a.Data[i]
-			s := sigmoidf(x)
-			dx[i] += g * s * (1 + x*(1-s))
+			s := sig[i]
+			dx[i] += g * (s + y[i]*(1-s))
 		}
 	}
 }

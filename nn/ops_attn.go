@@ -251,15 +251,17 @@ func (t *Tape) Dropout(x *Var, p float32) *Var {
 	y := t.newVarRaw(x.Shape)
 	mask := t.scratchRaw(len(x.Data))
 	keep := 1 / (1 - p)
-	threshold := uint32(float64(p) * (1 << 32))
-	for i := 0; i < len(x.Data); i += 2 {
+	// Four 16-bit uniforms per 64-bit draw: p is resolved to 1/65536.
+	threshold := uint64(float64(p)*(1<<16) + 0.5)
+	n := len(x.Data)
+	for i := 0; i < n; i += 4 {
 		r := t.rng.Uint64()
-		for j := i; j < min(i+2, len(x.Data)); j++ {
-			m := float32(0)
-			if uint32(r) >= threshold {
-				m = keep
+		for j := i; j < min(i+4, n); j++ {
+			m := keep
+			if r&0xffff < threshold {
+				m = 0
 			}
-			r >>= 32
+			r >>= 16
 			mask[j] = m
 			y.Data[j] = x.Data[j] * m
 		}
