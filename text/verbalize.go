@@ -463,9 +463,10 @@ func toRoman(n int) string {
 }
 
 // romanCardinal reads a Roman numeral after a title word ("Chapter IV" →
-// "chapter four"). A lone "I" needs a capitalised title word, so that
-// "in part I think" stays as it is; lower-case numerals ("chapter iv")
-// must be at least two letters and at most fifty.
+// "chapter four"). A lone "I" needs a capitalised title word and nothing
+// but punctuation after it, so that "in part I think" stays as it is;
+// lower-case numerals ("Chapter iv") must be at least two letters and at
+// most fifty.
 func (v *verbalizer) romanCardinal(j int, titleCapital bool) (int, bool) {
 	t := v.at(j)
 	if t == nil || t.kind != tkWord || !t.space {
@@ -476,10 +477,20 @@ func (v *verbalizer) romanCardinal(j int, titleCapital bool) (int, bool) {
 	case n == 0:
 		return 0, false
 	case isAllUpper(t.s):
-		if t.s == "I" && !titleCapital {
-			return 0, false
+		// A lone "I" is the pronoun unless the title is capitalised and
+		// the numeral closes the phrase: "CHAPTER I." but "THE BOOK I
+		// READ", "in part I think".
+		if t.s == "I" {
+			n := v.at(j + 1)
+			closes := n == nil || (n.kind == tkPunct && n.s != "'") || (n.kind == tkWord && isUpper(n.s[0]) && !v.allCaps)
+			if !titleCapital || !closes {
+				return 0, false
+			}
 		}
-	case len(t.s) < 2 || n > 50 || strings.ToLower(t.s) != t.s:
+	case !titleCapital || len(t.s) < 2 || n > 50 || strings.ToLower(t.s) != t.s:
+		// Lower-case numerals only after a capitalised title ("Chapter
+		// iv"): text without capitals, digits or punctuation is already
+		// spoken form and must come out unchanged.
 		return 0, false
 	}
 	v.emitWords(appendCardinal(v.w[:0], itoa(n)))
