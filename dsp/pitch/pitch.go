@@ -34,10 +34,10 @@ type Config struct {
 // golden_test.go).
 func Default(sampleRate int) Config {
 	return Config{
-		SampleRate:   sampleRate,
-		HopSamples:   sampleRate / 100,
-		MinHz:        50,
-		MaxHz:        500,
+		SampleRate:       sampleRate,
+		HopSamples:       sampleRate / 100,
+		MinHz:            50,
+		MaxHz:            500,
 		Threshold:        0.2,
 		VoicingThreshold: 0.35,
 		SilenceRatio:     0.03,
