@@ -230,7 +230,7 @@ func TestAMModelMemory(t *testing.T) {
 	m := newAMModel(1, 6, 144, 64)
 	data := newAMBatch(1, 4, 1000, m.mels, m.vocab)
 	tp := NewTape(1)
-	for range 2 {
+	for range 3 {
 		tp.Reset()
 		start := time.Now()
 		feats := tp.Input([]int{data.B, data.T, m.mels}, data.feats)

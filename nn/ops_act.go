@@ -16,9 +16,18 @@ func (t *Tape) ReLU(x *Var) *Var {
 }
 
 func backReLU(t *Tape, n *node) {
-	if dx := t.grad(n.a); dx != nil {
+	y := n.out.Data
+	if dx, fresh := t.gradOut(n.a); fresh {
 		for i, g := range n.out.Grad {
-			if n.out.Data[i] > 0 {
+			if y[i] > 0 {
+				dx[i] = g
+			} else {
+				dx[i] = 0
+			}
+		}
+	} else if dx != nil {
+		for i, g := range n.out.Grad {
+			if y[i] > 0 {
 				dx[i] += g
 			}
 		}
@@ -88,9 +97,14 @@ func (t *Tape) SiLU(x *Var) *Var {
 }
 
 func backSiLU(t *Tape, n *node) {
-	if dx := t.grad(n.a); dx != nil {
-		// d/dx x·σ(x) = σ(x)·(1 + x·(1 − σ(x))) = σ + y·(1 − σ).
-		y, sig := n.out.Data, n.buf
+	// d/dx x·σ(x) = σ(x)·(1 + x·(1 − σ(x))) = σ + y·(1 − σ).
+	y, sig := n.out.Data, n.buf
+	if dx, fresh := t.gradOut(n.a); fresh {
+		for i, g := range n.out.Grad {
+			s := sig[i]
+			dx[i] = g * (s + y[i]*(1-s))
+		}
+	} else if dx != nil {
 		for i, g := range n.out.Grad {
 			s := sig[i]
 			dx[i] += g * (s + y[i]*(1-s))
@@ -150,9 +164,12 @@ func (t *Tape) GLU(x *Var) *Var {
 }
 
 func backGLU(t *Tape, n *node) {
-	dx := t.grad(n.a)
+	dx, fresh := t.gradOut(n.a)
 	if dx == nil {
 		return
+	}
+	if fresh {
+		clear(dx) // written half by half below; zero once, cheaply
 	}
 	rows, h := n.i[0], n.i[1]
 	d := 2 * h

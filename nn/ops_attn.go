@@ -3,6 +3,7 @@ package nn
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 )
 
 // AttnMask says which keys each query may see. The zero value lets every
@@ -111,7 +112,19 @@ func backAttention(t *Tape, n *node) {
 	heads := n.i[0]
 	dh := D / heads
 	scale := n.f[0]
-	dq, dk, dv := t.grad(q), t.grad(k), t.grad(v)
+	dq, freshQ := t.gradOut(q)
+	dk, freshK := t.gradOut(k)
+	dv, freshV := t.gradOut(v)
+	if q == k || q == v || k == v {
+		// Aliased inputs share one buffer: accumulate into zeros.
+		for _, g := range [][]float32{dq, dk, dv} {
+			if g != nil && (freshQ || freshK || freshV) {
+				clear(g)
+			}
+		}
+		freshQ, freshK, freshV = false, false, false
+	}
+	bq, bk, bv := betaFor(freshQ), betaFor(freshK), betaFor(freshV)
 	dy := n.out.Grad
 	dp := t.scratchRaw(Tq * Tk)
 	for b := 0; b < B; b++ {
@@ -120,7 +133,7 @@ func backAttention(t *Tape, n *node) {
 		for h := 0; h < heads; h++ {
 			p := n.buf[(b*heads+h)*Tq*Tk : (b*heads+h+1)*Tq*Tk]
 			if dv != nil {
-				t.sgemm(true, false, Tk, dh, Tq, 1, p, Tk, dyb[h*dh:], D, 1, dv[b*Tk*D+h*dh:], D)
+				t.sgemm(true, false, Tk, dh, Tq, 1, p, Tk, dyb[h*dh:], D, bv, dv[b*Tk*D+h*dh:], D)
 			}
 			if dq == nil && dk == nil {
 				continue
@@ -143,10 +156,10 @@ func backAttention(t *Tape, n *node) {
 				}
 			}
 			if dq != nil {
-				t.sgemm(false, false, Tq, dh, Tk, 1, dp, Tk, kb[h*dh:], D, 1, dq[b*Tq*D+h*dh:], D)
+				t.sgemm(false, false, Tq, dh, Tk, 1, dp, Tk, kb[h*dh:], D, bq, dq[b*Tq*D+h*dh:], D)
 			}
 			if dk != nil {
-				t.sgemm(true, false, Tk, dh, Tq, 1, dp, Tk, qb[h*dh:], D, 1, dk[b*Tk*D+h*dh:], D)
+				t.sgemm(true, false, Tk, dh, Tq, 1, dp, Tk, qb[h*dh:], D, bk, dk[b*Tk*D+h*dh:], D)
 			}
 		}
 	}
@@ -239,8 +252,10 @@ func backRoPE(t *Tape, n *node) {
 }
 
 // Dropout zeroes each element of x with probability p and scales the
-// rest by 1/(1−p) (inverted dropout, Srivastava et al., 2014), drawing
-// from the tape's seeded generator. It is the identity outside training.
+// rest by 1/(1−p) (inverted dropout, Srivastava et al., 2014). The mask
+// comes from a PCG stream seeded by one draw from the tape's generator and
+// is regenerated in backward rather than stored, saving a tensor of memory
+// traffic. It is the identity outside training.
 func (t *Tape) Dropout(x *Var, p float32) *Var {
 	if !t.training || p <= 0 {
 		return x
@@ -249,33 +264,43 @@ func (t *Tape) Dropout(x *Var, p float32) *Var {
 		return t.Scale(x, 0)
 	}
 	y := t.newVarRaw(x.Shape)
-	mask := t.scratchRaw(len(x.Data))
+	seed := t.rng.Uint64()
+	dropoutApply(x.Data, y.Data, p, seed, false)
+	if nd := t.rec(backDropout, y, x); nd != nil {
+		nd.i[0] = int(seed)
+		nd.f[0] = p
+	}
+	return y
+}
+
+// dropoutApply writes src⊙mask (or, with add, adds it) into dst, the mask
+// drawn from PCG(seed): four 16-bit uniforms per 64-bit output, so p is
+// resolved to 1/65536.
+func dropoutApply(src, dst []float32, p float32, seed uint64, add bool) {
+	var rng rand.PCG
+	rng.Seed(seed, 0x2545f4914f6cdd1d)
 	keep := 1 / (1 - p)
-	// Four 16-bit uniforms per 64-bit draw: p is resolved to 1/65536.
 	threshold := uint64(float64(p)*(1<<16) + 0.5)
-	n := len(x.Data)
+	n := len(src)
 	for i := 0; i < n; i += 4 {
-		r := t.rng.Uint64()
+		r := rng.Uint64()
 		for j := i; j < min(i+4, n); j++ {
 			m := keep
 			if r&0xffff < threshold {
 				m = 0
 			}
 			r >>= 16
-			mask[j] = m
-			y.Data[j] = x.Data[j] * m
+			if add {
+				dst[j] += src[j] * m
+			} else {
+				dst[j] = src[j] * m
+			}
 		}
 	}
-	if nd := t.rec(backDropout, y, x); nd != nil {
-		nd.buf = mask
-	}
-	return y
 }
 
 func backDropout(t *Tape, n *node) {
-	if dx := t.grad(n.a); dx != nil {
-		for i, g := range n.out.Grad {
-			dx[i] += g * n.buf[i]
-		}
+	if dx, fresh := t.gradOut(n.a); dx != nil {
+		dropoutApply(n.out.Grad, dx, n.f[0], uint64(n.i[0]), !fresh)
 	}
 }

@@ -114,12 +114,18 @@ func (t *Tape) addScaled(a, b *Var, s float32) *Var {
 
 func backAddSame(t *Tape, n *node) {
 	dy, s := n.out.Grad, n.f[0]
-	if da := t.grad(n.a); da != nil {
+	if da, fresh := t.gradOut(n.a); fresh {
+		copy(da, dy)
+	} else if da != nil {
 		for i, g := range dy {
 			da[i] += g
 		}
 	}
-	if db := t.grad(n.b); db != nil {
+	if db, fresh := t.gradOut(n.b); fresh {
+		for i, g := range dy {
+			db[i] = s * g
+		}
+	} else if db != nil {
 		for i, g := range dy {
 			db[i] += s * g
 		}

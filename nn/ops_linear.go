@@ -39,11 +39,11 @@ func (t *Tape) Linear(x, w, b *Var) *Var {
 func backLinear(t *Tape, n *node) {
 	rows, in, out := n.i[0], n.i[1], n.i[2]
 	dy := n.out.Grad
-	if dx := t.grad(n.a); dx != nil {
-		t.sgemm(false, false, rows, in, out, 1, dy, out, n.b.Data, in, 1, dx, in)
+	if dx, fresh := t.gradOut(n.a); dx != nil {
+		t.sgemm(false, false, rows, in, out, 1, dy, out, n.b.Data, in, betaFor(fresh), dx, in)
 	}
-	if dw := t.grad(n.b); dw != nil {
-		t.sgemm(true, false, out, in, rows, 1, dy, out, n.a.Data, in, 1, dw, in)
+	if dw, fresh := t.gradOut(n.b); dw != nil {
+		t.sgemm(true, false, out, in, rows, 1, dy, out, n.a.Data, in, betaFor(fresh), dw, in)
 	}
 	if db := t.grad(n.c); db != nil {
 		colSumInto(db, dy, rows, out)

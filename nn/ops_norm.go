@@ -65,7 +65,8 @@ func (t *Tape) LayerNorm(x, gamma, beta *Var, eps float32) *Var {
 func backLayerNorm(t *Tape, n *node) {
 	rows, d := n.i[0], n.i[1]
 	x, gamma := n.a, n.b
-	dx, dg, db := t.grad(x), t.grad(gamma), t.grad(n.c)
+	dx, freshX := t.gradOut(x)
+	dg, db := t.grad(gamma), t.grad(n.c)
 	stats := n.buf
 	dy := n.out.Grad
 	invD := 1 / float32(d)
@@ -98,6 +99,9 @@ func backLayerNorm(t *Tape, n *node) {
 		sg *= invD
 		sgx *= invD
 		dr := dx[r*d : (r+1)*d]
+		if freshX {
+			clear(dr)
+		}
 		for j, v := range g {
 			if gamma != nil {
 				v *= gamma.Data[j]

@@ -38,7 +38,9 @@ func (t *Tape) Reshape(x *Var, shape ...int) *Var {
 
 // backIdentity adds the output gradient to the input's (same size).
 func backIdentity(t *Tape, n *node) {
-	if dx := t.grad(n.a); dx != nil {
+	if dx, fresh := t.gradOut(n.a); fresh {
+		copy(dx, n.out.Grad)
+	} else if dx != nil {
 		for i, g := range n.out.Grad {
 			dx[i] += g
 		}

@@ -36,3 +36,22 @@ func init() {
 		gradCase{name: "Dropout", shapes: [][]int{{4, 8}}, build: func(t *Tape, in []*Var) *Var { return t.Dropout(in[0], 0.3) }},
 	)
 }
+
+// Inputs used twice: the first backward write to a gradient buffer
+// overwrites it, later ones add, in any order.
+func init() {
+	moreGradCases = append(moreGradCases,
+		gradCase{name: "SelfAttention", shapes: [][]int{{2, 4, 6}}, build: func(t *Tape, in []*Var) *Var { return t.Attention(in[0], in[0], in[0], 2, AttnMask{}) }},
+		gradCase{name: "SharedQK", shapes: [][]int{{1, 4, 4}, {1, 4, 4}}, build: func(t *Tape, in []*Var) *Var { return t.Attention(in[0], in[0], in[1], 2, AttnMask{Causal: true}) }},
+		gradCase{name: "AddSelf", shapes: [][]int{{3, 2}}, build: func(t *Tape, in []*Var) *Var { return t.AddScaled(in[0], in[0], 2) }},
+		gradCase{name: "MulSelf", shapes: [][]int{{3, 2}}, build: func(t *Tape, in []*Var) *Var { return t.Mul(in[0], in[0]) }},
+		gradCase{name: "SharedWeight", shapes: [][]int{{2, 3}, {3, 3}}, build: func(t *Tape, in []*Var) *Var {
+			return t.Linear(t.SiLU(t.Linear(in[0], in[1], nil)), in[1], nil)
+		}},
+		gradCase{name: "ResidualChain", shapes: [][]int{{2, 4}, {4}, {4}}, build: func(t *Tape, in []*Var) *Var {
+			h := t.LayerNorm(in[0], in[1], in[2], 1e-5)
+			h = t.Add(in[0], t.Dropout(t.ReLU(h), 0.2))
+			return t.Add(h, t.Reshape(t.GLU(t.Concat(-1, h, h)), 2, 4))
+		}},
+	)
+}

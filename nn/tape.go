@@ -323,6 +323,31 @@ func (t *Tape) grad(v *Var) []float32 {
 	return v.Grad
 }
 
+// gradOut is grad for an op's first chance to write: when v has no
+// gradient buffer yet it returns an uninitialised one and fresh = true,
+// and the op must then overwrite every element instead of adding. This
+// skips both the zeroing and the read of zeros for most buffers. Ops whose
+// inputs may alias each other must take care that the fresh write comes
+// first.
+func (t *Tape) gradOut(v *Var) (g []float32, fresh bool) {
+	if v == nil || !v.needGrad {
+		return nil, false
+	}
+	if v.Grad == nil {
+		v.Grad = t.arena.allocRaw(len(v.Data))
+		return v.Grad, true
+	}
+	return v.Grad, false
+}
+
+// betaFor is the Sgemm beta that writes (fresh) or accumulates.
+func betaFor(fresh bool) float32 {
+	if fresh {
+		return 0
+	}
+	return 1
+}
+
 // scratch returns an arena buffer of n zeroed floats that lives until Reset.
 func (t *Tape) scratch(n int) []float32 { return t.arena.alloc(n) }
 
