@@ -3,6 +3,7 @@ package nn
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -187,4 +188,33 @@ func TestCheckpointPartsAndErrors(t *testing.T) {
 	if err := LoadCheckpoint(filepath.Join(dir, "absent"), &c); err == nil {
 		t.Error("absent file loaded")
 	}
+}
+
+func ExampleSaveCheckpoint() {
+	dir, _ := os.MkdirTemp("", "mynah-example")
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "step.ckpt")
+
+	build := func() ([]*Param, *AdamW) {
+		w := NewParam("w", 2, 2)
+		opt, _ := NewAdamW([]*Param{w}, DefaultAdamWConfig(), nil)
+		return []*Param{w}, opt
+	}
+	params, opt := build()
+	params[0].Grad[0] = 1
+	opt.Step(0.1)
+	state, _ := json.Marshal(map[string]int{"epoch": 3, "batch": 1200})
+	if err := SaveCheckpoint(path, Checkpoint{Step: 1, Params: params, Optimizer: opt, Trainer: state}); err != nil {
+		panic(err)
+	}
+
+	// Resume: build the same model and optimiser, then fill them.
+	params2, opt2 := build()
+	c := Checkpoint{Params: params2, Optimizer: opt2}
+	if err := LoadCheckpoint(path, &c); err != nil {
+		panic(err)
+	}
+	fmt.Println(c.Step, opt2.Steps(), params2[0].Value[0] == params[0].Value[0], string(c.Trainer))
+	// Output:
+	// 1 1 true {"batch":1200,"epoch":3}
 }
