@@ -1,0 +1,54 @@
+// Package decoder turns an acoustic model's CTC output, a matrix of
+// per-frame log-probabilities over tokens, into words: greedy (best-path)
+// decoding, and CTC prefix beam search with shallow fusion of a word n-gram
+// LM, lexicon-free or lexicon-constrained, with run-time hotwords, per-word
+// times and confidences, N-best lists and a streaming API.
+//
+// # Search
+//
+// The beam search is the CTC prefix search of Hannun et al. ("First-pass
+// large vocabulary continuous speech recognition using bidirectional
+// recurrent DNNs", 2014, Algorithm 1). Each prefix keeps two probabilities,
+// of the paths ending in blank and in its last token, so alignments that
+// collapse to the same text are summed, not competing. Prefixes live in a
+// tree that shares their common beginnings; everything that depends only on
+// the text (LM state, fusion score, lexicon and hotword positions) is
+// computed once per tree node. A prefix's fused score is
+//
+//	ln P_ctc + α·ln P_lm + β·|words| − OOV penalties + hotword bonus
+//
+// with the LM applied when a word separator completes a word and, at the
+// end, to </s>. Tokens below TokenMinLogProb in a frame are skipped;
+// prefixes more than BeamPrune below the frame's best, or beyond BeamSize,
+// are dropped.
+//
+// # Modes
+//
+// Lexicon-free mode (the default) spells any word; a partial word that
+// leaves the lexicon (by default the LM's vocabulary) pays OOVPenalty once.
+// Constrained mode (Config.Constrained) allows only a Lexicon's words: a
+// grammar of digits or commands. A Lexicon is built through a SpellFunc, so
+// a phone model's pronunciations plug in the same way as spelling.
+//
+// # Hotwords
+//
+// Hotwords are compiled per stream into an Aho-Corasick automaton over
+// tokens whose states carry a bonus: each token extending a match earns its
+// boost at once, the unconfirmed part is taken back if the phrase is not
+// completed, and phrases match whole words only. Hotwords unknown to the LM
+// are exempt from the OOV penalty while they match.
+//
+// # Times, confidence, streaming
+//
+// Each prefix state also carries the Viterbi score of its best alignment
+// and that alignment's word boundaries, so word times follow the best path
+// of the hypothesis reported. A word's confidence is its posterior over the
+// final beam. A Stream takes frames in chunks; Partial reports the best
+// hypothesis and how many of its words are settled (shared by every
+// surviving prefix, so they can no longer change); SettleAfter bounds how
+// long a word may stay unsettled by dropping prefixes that disagree with
+// the best one about words that ended that long ago.
+//
+// The decoder never imports the acoustic model (nn) nor g2p: any source of
+// log-probabilities and any pronunciation function will do.
+package decoder

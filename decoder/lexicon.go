@@ -1,0 +1,129 @@
+package decoder
+
+import (
+	"fmt"
+	"slices"
+)
+
+// Lexicon is a trie of words spelled in a vocabulary's tokens. In
+// lexicon-free decoding it is the LM's vocabulary, and a partial word that
+// leaves it pays the OOV penalty; in lexicon-constrained decoding it is the
+// grammar (digits, commands), and a partial word that leaves it is dropped.
+// A Lexicon is immutable and safe for concurrent use.
+type Lexicon struct {
+	// Children of node i are edges first[i] .. first[i+1]-1, sorted by token.
+	first   []int32
+	edgeTok []int32
+	edgeDst []int32
+	// wordAt[i] is the index in words of the word ending at node i, or -1.
+	wordAt []int32
+	words  []string
+}
+
+// lexRoot is the trie's root node.
+const lexRoot = 0
+
+// NewLexicon builds the trie of words as spell writes them in vocab's
+// tokens; spell may be nil for SpellChars(vocab). Words with no spelling are
+// skipped and counted in skipped; an alternative using a symbol the
+// vocabulary lacks is an error, since it means spell and vocab disagree.
+func NewLexicon(vocab Vocabulary, words []string, spell SpellFunc) (lex *Lexicon, skipped int, err error) {
+	if err := vocab.Validate(); err != nil {
+		return nil, 0, err
+	}
+	if spell == nil {
+		spell = SpellChars(vocab)
+	}
+	index := vocab.tokenIndex()
+	type buildNode struct {
+		children map[int32]int32
+		word     int32
+	}
+	nodes := []buildNode{{word: -1}}
+	lex = &Lexicon{}
+	for _, w := range words {
+		spellings := spell(w)
+		if len(spellings) == 0 {
+			skipped++
+			continue
+		}
+		wordIndex := int32(len(lex.words))
+		added := false
+		for _, symbols := range spellings {
+			if len(symbols) == 0 {
+				continue
+			}
+			at := int32(0)
+			for _, sym := range symbols {
+				tok, ok := index[sym]
+				if !ok || tok == int32(vocab.Separator) {
+					return nil, skipped, fmt.Errorf("lexicon word %q: symbol %q is not a vocabulary token", w, sym)
+				}
+				next, ok := nodes[at].children[tok]
+				if !ok {
+					next = int32(len(nodes))
+					nodes = append(nodes, buildNode{word: -1})
+					if nodes[at].children == nil {
+						nodes[at].children = map[int32]int32{}
+					}
+					nodes[at].children[tok] = next
+				}
+				at = next
+			}
+			if nodes[at].word < 0 {
+				nodes[at].word = wordIndex
+				added = true
+			}
+		}
+		if added {
+			lex.words = append(lex.words, w)
+		} else {
+			skipped++
+		}
+	}
+	lex.first = make([]int32, len(nodes)+1)
+	lex.wordAt = make([]int32, len(nodes))
+	for i, n := range nodes {
+		lex.first[i] = int32(len(lex.edgeTok))
+		lex.wordAt[i] = n.word
+		toks := make([]int32, 0, len(n.children))
+		for tok := range n.children {
+			toks = append(toks, tok)
+		}
+		slices.Sort(toks)
+		for _, tok := range toks {
+			lex.edgeTok = append(lex.edgeTok, tok)
+			lex.edgeDst = append(lex.edgeDst, n.children[tok])
+		}
+	}
+	lex.first[len(nodes)] = int32(len(lex.edgeTok))
+	return lex, skipped, nil
+}
+
+// Len returns the number of words in the lexicon.
+func (l *Lexicon) Len() int { return len(l.words) }
+
+// Words returns the lexicon's words in insertion order.
+func (l *Lexicon) Words() []string { return slices.Clone(l.words) }
+
+// next follows token from node; -1 when the trie has no such edge.
+func (l *Lexicon) next(node, token int32) int32 {
+	for e := l.first[node]; e < l.first[node+1]; e++ {
+		if l.edgeTok[e] == token {
+			return l.edgeDst[e]
+		}
+	}
+	return -1
+}
+
+// Contains reports whether word, spelled by the given tokens, is in the
+// lexicon.
+func (l *Lexicon) contains(tokens []int32) bool {
+	at := int32(lexRoot)
+	for _, t := range tokens {
+		if at = l.next(at, t); at < 0 {
+			return false
+		}
+	}
+	return l.wordAt[at] >= 0
+}
