@@ -18,23 +18,29 @@ var sgemmDispatched = func() *sgemmImpl {
 }()
 
 // microAVX2 calls the generated kernel for rows (1..6) rows. The driver
-// guarantees the panels hold kc steps and C holds the whole tile.
-func microAVX2(rows, kc int, a, b []float32, bs int, c []float32, ldc int, accumulate bool) {
+// guarantees the panels hold kc steps, C the whole tile and, when flags
+// ask for it, bias 16 values.
+func microAVX2(rows, kc int, a, b []float32, bs int, c []float32, ldc int, flags int, bias []float32) {
 	_ = a[rows*kc-1]
 	_ = b[(kc-1)*bs+15]
 	_ = c[(rows-1)*ldc+15]
+	pbias := &a[0] // any valid pointer; read only under flagBias
+	if flags&flagBias != 0 {
+		_ = bias[15]
+		pbias = &bias[0]
+	}
 	switch rows {
 	case 6:
-		sgemmKernel6x16AVX2(kc, &a[0], &b[0], bs, &c[0], ldc, accumulate)
+		sgemmKernel6x16AVX2(kc, &a[0], &b[0], bs, &c[0], ldc, flags, pbias)
 	case 5:
-		sgemmKernel5x16AVX2(kc, &a[0], &b[0], bs, &c[0], ldc, accumulate)
+		sgemmKernel5x16AVX2(kc, &a[0], &b[0], bs, &c[0], ldc, flags, pbias)
 	case 4:
-		sgemmKernel4x16AVX2(kc, &a[0], &b[0], bs, &c[0], ldc, accumulate)
+		sgemmKernel4x16AVX2(kc, &a[0], &b[0], bs, &c[0], ldc, flags, pbias)
 	case 3:
-		sgemmKernel3x16AVX2(kc, &a[0], &b[0], bs, &c[0], ldc, accumulate)
+		sgemmKernel3x16AVX2(kc, &a[0], &b[0], bs, &c[0], ldc, flags, pbias)
 	case 2:
-		sgemmKernel2x16AVX2(kc, &a[0], &b[0], bs, &c[0], ldc, accumulate)
+		sgemmKernel2x16AVX2(kc, &a[0], &b[0], bs, &c[0], ldc, flags, pbias)
 	case 1:
-		sgemmKernel1x16AVX2(kc, &a[0], &b[0], bs, &c[0], ldc, accumulate)
+		sgemmKernel1x16AVX2(kc, &a[0], &b[0], bs, &c[0], ldc, flags, pbias)
 	}
 }

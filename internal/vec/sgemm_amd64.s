@@ -4,9 +4,127 @@
 
 #include "textflag.h"
 
-// func sgemmKernel1x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc int, accumulate bool)
-// Requires: AVX, FMA3, MMX+
-TEXT ·sgemmKernel1x16AVX2(SB), NOSPLIT, $0-49
+DATA expconsts<>+0(SB)/4, $0xc2d00000
+DATA expconsts<>+4(SB)/4, $0xc2d00000
+DATA expconsts<>+8(SB)/4, $0xc2d00000
+DATA expconsts<>+12(SB)/4, $0xc2d00000
+DATA expconsts<>+16(SB)/4, $0xc2d00000
+DATA expconsts<>+20(SB)/4, $0xc2d00000
+DATA expconsts<>+24(SB)/4, $0xc2d00000
+DATA expconsts<>+28(SB)/4, $0xc2d00000
+DATA expconsts<>+32(SB)/4, $0x42b20000
+DATA expconsts<>+36(SB)/4, $0x42b20000
+DATA expconsts<>+40(SB)/4, $0x42b20000
+DATA expconsts<>+44(SB)/4, $0x42b20000
+DATA expconsts<>+48(SB)/4, $0x42b20000
+DATA expconsts<>+52(SB)/4, $0x42b20000
+DATA expconsts<>+56(SB)/4, $0x42b20000
+DATA expconsts<>+60(SB)/4, $0x42b20000
+DATA expconsts<>+64(SB)/4, $0x3fb8aa3b
+DATA expconsts<>+68(SB)/4, $0x3fb8aa3b
+DATA expconsts<>+72(SB)/4, $0x3fb8aa3b
+DATA expconsts<>+76(SB)/4, $0x3fb8aa3b
+DATA expconsts<>+80(SB)/4, $0x3fb8aa3b
+DATA expconsts<>+84(SB)/4, $0x3fb8aa3b
+DATA expconsts<>+88(SB)/4, $0x3fb8aa3b
+DATA expconsts<>+92(SB)/4, $0x3fb8aa3b
+DATA expconsts<>+96(SB)/4, $0x3f318000
+DATA expconsts<>+100(SB)/4, $0x3f318000
+DATA expconsts<>+104(SB)/4, $0x3f318000
+DATA expconsts<>+108(SB)/4, $0x3f318000
+DATA expconsts<>+112(SB)/4, $0x3f318000
+DATA expconsts<>+116(SB)/4, $0x3f318000
+DATA expconsts<>+120(SB)/4, $0x3f318000
+DATA expconsts<>+124(SB)/4, $0x3f318000
+DATA expconsts<>+128(SB)/4, $0xb95e8083
+DATA expconsts<>+132(SB)/4, $0xb95e8083
+DATA expconsts<>+136(SB)/4, $0xb95e8083
+DATA expconsts<>+140(SB)/4, $0xb95e8083
+DATA expconsts<>+144(SB)/4, $0xb95e8083
+DATA expconsts<>+148(SB)/4, $0xb95e8083
+DATA expconsts<>+152(SB)/4, $0xb95e8083
+DATA expconsts<>+156(SB)/4, $0xb95e8083
+DATA expconsts<>+160(SB)/4, $0x39506967
+DATA expconsts<>+164(SB)/4, $0x39506967
+DATA expconsts<>+168(SB)/4, $0x39506967
+DATA expconsts<>+172(SB)/4, $0x39506967
+DATA expconsts<>+176(SB)/4, $0x39506967
+DATA expconsts<>+180(SB)/4, $0x39506967
+DATA expconsts<>+184(SB)/4, $0x39506967
+DATA expconsts<>+188(SB)/4, $0x39506967
+DATA expconsts<>+192(SB)/4, $0x3ab743ce
+DATA expconsts<>+196(SB)/4, $0x3ab743ce
+DATA expconsts<>+200(SB)/4, $0x3ab743ce
+DATA expconsts<>+204(SB)/4, $0x3ab743ce
+DATA expconsts<>+208(SB)/4, $0x3ab743ce
+DATA expconsts<>+212(SB)/4, $0x3ab743ce
+DATA expconsts<>+216(SB)/4, $0x3ab743ce
+DATA expconsts<>+220(SB)/4, $0x3ab743ce
+DATA expconsts<>+224(SB)/4, $0x3c088908
+DATA expconsts<>+228(SB)/4, $0x3c088908
+DATA expconsts<>+232(SB)/4, $0x3c088908
+DATA expconsts<>+236(SB)/4, $0x3c088908
+DATA expconsts<>+240(SB)/4, $0x3c088908
+DATA expconsts<>+244(SB)/4, $0x3c088908
+DATA expconsts<>+248(SB)/4, $0x3c088908
+DATA expconsts<>+252(SB)/4, $0x3c088908
+DATA expconsts<>+256(SB)/4, $0x3d2aa9c1
+DATA expconsts<>+260(SB)/4, $0x3d2aa9c1
+DATA expconsts<>+264(SB)/4, $0x3d2aa9c1
+DATA expconsts<>+268(SB)/4, $0x3d2aa9c1
+DATA expconsts<>+272(SB)/4, $0x3d2aa9c1
+DATA expconsts<>+276(SB)/4, $0x3d2aa9c1
+DATA expconsts<>+280(SB)/4, $0x3d2aa9c1
+DATA expconsts<>+284(SB)/4, $0x3d2aa9c1
+DATA expconsts<>+288(SB)/4, $0x3e2aaaaa
+DATA expconsts<>+292(SB)/4, $0x3e2aaaaa
+DATA expconsts<>+296(SB)/4, $0x3e2aaaaa
+DATA expconsts<>+300(SB)/4, $0x3e2aaaaa
+DATA expconsts<>+304(SB)/4, $0x3e2aaaaa
+DATA expconsts<>+308(SB)/4, $0x3e2aaaaa
+DATA expconsts<>+312(SB)/4, $0x3e2aaaaa
+DATA expconsts<>+316(SB)/4, $0x3e2aaaaa
+DATA expconsts<>+320(SB)/4, $0x3f000000
+DATA expconsts<>+324(SB)/4, $0x3f000000
+DATA expconsts<>+328(SB)/4, $0x3f000000
+DATA expconsts<>+332(SB)/4, $0x3f000000
+DATA expconsts<>+336(SB)/4, $0x3f000000
+DATA expconsts<>+340(SB)/4, $0x3f000000
+DATA expconsts<>+344(SB)/4, $0x3f000000
+DATA expconsts<>+348(SB)/4, $0x3f000000
+DATA expconsts<>+352(SB)/4, $0x3f800000
+DATA expconsts<>+356(SB)/4, $0x3f800000
+DATA expconsts<>+360(SB)/4, $0x3f800000
+DATA expconsts<>+364(SB)/4, $0x3f800000
+DATA expconsts<>+368(SB)/4, $0x3f800000
+DATA expconsts<>+372(SB)/4, $0x3f800000
+DATA expconsts<>+376(SB)/4, $0x3f800000
+DATA expconsts<>+380(SB)/4, $0x3f800000
+GLOBL expconsts<>(SB), RODATA|NOPTR, $384
+
+DATA expbias<>+0(SB)/4, $0x0000007f
+DATA expbias<>+4(SB)/4, $0x0000007f
+DATA expbias<>+8(SB)/4, $0x0000007f
+DATA expbias<>+12(SB)/4, $0x0000007f
+DATA expbias<>+16(SB)/4, $0x0000007f
+DATA expbias<>+20(SB)/4, $0x0000007f
+DATA expbias<>+24(SB)/4, $0x0000007f
+DATA expbias<>+28(SB)/4, $0x0000007f
+GLOBL expbias<>(SB), RODATA|NOPTR, $32
+
+DATA signmask<>+0(SB)/4, $0x80000000
+DATA signmask<>+4(SB)/4, $0x80000000
+DATA signmask<>+8(SB)/4, $0x80000000
+DATA signmask<>+12(SB)/4, $0x80000000
+DATA signmask<>+16(SB)/4, $0x80000000
+DATA signmask<>+20(SB)/4, $0x80000000
+DATA signmask<>+24(SB)/4, $0x80000000
+DATA signmask<>+28(SB)/4, $0x80000000
+GLOBL signmask<>(SB), RODATA|NOPTR, $32
+
+// func sgemmKernel1x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc int, flags int, bias *float32)
+// Requires: AVX, AVX2, FMA3, MMX+
+TEXT ·sgemmKernel1x16AVX2(SB), NOSPLIT, $0-64
 	MOVQ       kc+0(FP), AX
 	MOVQ       a+8(FP), CX
 	MOVQ       b+16(FP), DX
@@ -69,25 +187,104 @@ sgemmKernel1x16AVX2_loop1:
 	JNZ          sgemmKernel1x16AVX2_loop1
 
 sgemmKernel1x16AVX2_store:
-	MOVB    accumulate+48(FP), AL
-	TESTB   AL, AL
-	JZ      sgemmKernel1x16AVX2_overwrite
-	VADDPS  (SI), Y0, Y0
-	VMOVUPS Y0, (SI)
-	VADDPS  32(SI), Y1, Y1
-	VMOVUPS Y1, 32(SI)
+	MOVQ   flags+48(FP), AX
+	TESTQ  $0x00000001, AX
+	JZ     sgemmKernel1x16AVX2_bias
+	MOVQ   SI, CX
+	VADDPS (CX), Y0, Y0
+	VADDPS 32(CX), Y1, Y1
+
+sgemmKernel1x16AVX2_bias:
+	TESTQ   $0x00000002, AX
+	JZ      sgemmKernel1x16AVX2_relu
+	MOVQ    bias+56(FP), CX
+	VMOVUPS (CX), Y2
+	VMOVUPS 32(CX), Y3
+	VADDPS  Y2, Y0, Y0
+	VADDPS  Y3, Y1, Y1
+
+sgemmKernel1x16AVX2_relu:
+	TESTQ  $0x00000004, AX
+	JZ     sgemmKernel1x16AVX2_write
+	VXORPS Y4, Y4, Y4
+	VMAXPS Y0, Y4, Y0
+	VMAXPS Y1, Y4, Y1
+
+sgemmKernel1x16AVX2_write:
+	MOVQ         SI, CX
+	VMOVUPS      Y0, (CX)
+	VMOVUPS      Y1, 32(CX)
+	TESTQ        $0x00000008, AX
+	JZ           sgemmKernel1x16AVX2_done
+	VMOVUPS      expconsts<>+0(SB), Y0
+	VMOVUPS      expconsts<>+32(SB), Y1
+	MOVQ         SI, CX
+	VMOVUPS      (CX), Y2
+	VXORPS       signmask<>+0(SB), Y2, Y3
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y3, Y0, Y3
+	VMULPS       expconsts<>+64(SB), Y3, Y5
+	VCVTPS2DQ    Y5, Y4
+	VCVTDQ2PS    Y4, Y5
+	VFNMADD231PS expconsts<>+96(SB), Y5, Y3
+	VFNMADD231PS expconsts<>+128(SB), Y5, Y3
+	VMOVUPS      expconsts<>+160(SB), Y5
+	VFMADD213PS  expconsts<>+192(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+224(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+256(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+288(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+320(SB), Y3, Y5
+	VMULPS       Y3, Y3, Y6
+	VFMADD213PS  Y3, Y6, Y5
+	VADDPS       expconsts<>+352(SB), Y5, Y5
+	VPSRAD       $0x01, Y4, Y3
+	VPSUBD       Y3, Y4, Y4
+	VPADDD       expbias<>+0(SB), Y3, Y3
+	VPADDD       expbias<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y3, Y3
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y5, Y3
+	VADDPS       expconsts<>+352(SB), Y3, Y3
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      Y2, (CX)
+	VMOVUPS      32(CX), Y2
+	VXORPS       signmask<>+0(SB), Y2, Y3
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y3, Y0, Y3
+	VMULPS       expconsts<>+64(SB), Y3, Y1
+	VCVTPS2DQ    Y1, Y0
+	VCVTDQ2PS    Y0, Y1
+	VFNMADD231PS expconsts<>+96(SB), Y1, Y3
+	VFNMADD231PS expconsts<>+128(SB), Y1, Y3
+	VMOVUPS      expconsts<>+160(SB), Y1
+	VFMADD213PS  expconsts<>+192(SB), Y3, Y1
+	VFMADD213PS  expconsts<>+224(SB), Y3, Y1
+	VFMADD213PS  expconsts<>+256(SB), Y3, Y1
+	VFMADD213PS  expconsts<>+288(SB), Y3, Y1
+	VFMADD213PS  expconsts<>+320(SB), Y3, Y1
+	VMULPS       Y3, Y3, Y4
+	VFMADD213PS  Y3, Y4, Y1
+	VADDPS       expconsts<>+352(SB), Y1, Y1
+	VPSRAD       $0x01, Y0, Y3
+	VPSUBD       Y3, Y0, Y0
+	VPADDD       expbias<>+0(SB), Y3, Y3
+	VPADDD       expbias<>+0(SB), Y0, Y0
+	VPSLLD       $0x17, Y3, Y3
+	VPSLLD       $0x17, Y0, Y0
+	VMULPS       Y3, Y1, Y1
+	VMULPS       Y0, Y1, Y3
+	VADDPS       expconsts<>+352(SB), Y3, Y3
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      Y2, 32(CX)
+
+sgemmKernel1x16AVX2_done:
 	VZEROUPPER
 	RET
 
-sgemmKernel1x16AVX2_overwrite:
-	VMOVUPS Y0, (SI)
-	VMOVUPS Y1, 32(SI)
-	VZEROUPPER
-	RET
-
-// func sgemmKernel2x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc int, accumulate bool)
-// Requires: AVX, FMA3, MMX+
-TEXT ·sgemmKernel2x16AVX2(SB), NOSPLIT, $0-49
+// func sgemmKernel2x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc int, flags int, bias *float32)
+// Requires: AVX, AVX2, FMA3, MMX+
+TEXT ·sgemmKernel2x16AVX2(SB), NOSPLIT, $0-64
 	MOVQ       kc+0(FP), AX
 	MOVQ       a+8(FP), CX
 	MOVQ       b+16(FP), DX
@@ -170,33 +367,173 @@ sgemmKernel2x16AVX2_loop1:
 	JNZ          sgemmKernel2x16AVX2_loop1
 
 sgemmKernel2x16AVX2_store:
-	MOVB    accumulate+48(FP), AL
-	TESTB   AL, AL
-	JZ      sgemmKernel2x16AVX2_overwrite
-	VADDPS  (SI), Y0, Y0
-	VMOVUPS Y0, (SI)
-	VADDPS  32(SI), Y1, Y1
-	VMOVUPS Y1, 32(SI)
-	ADDQ    DI, SI
-	VADDPS  (SI), Y2, Y2
-	VMOVUPS Y2, (SI)
-	VADDPS  32(SI), Y3, Y3
-	VMOVUPS Y3, 32(SI)
+	MOVQ   flags+48(FP), AX
+	TESTQ  $0x00000001, AX
+	JZ     sgemmKernel2x16AVX2_bias
+	MOVQ   SI, CX
+	VADDPS (CX), Y0, Y0
+	VADDPS 32(CX), Y1, Y1
+	ADDQ   DI, CX
+	VADDPS (CX), Y2, Y2
+	VADDPS 32(CX), Y3, Y3
+
+sgemmKernel2x16AVX2_bias:
+	TESTQ   $0x00000002, AX
+	JZ      sgemmKernel2x16AVX2_relu
+	MOVQ    bias+56(FP), CX
+	VMOVUPS (CX), Y4
+	VMOVUPS 32(CX), Y5
+	VADDPS  Y4, Y0, Y0
+	VADDPS  Y5, Y1, Y1
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+
+sgemmKernel2x16AVX2_relu:
+	TESTQ  $0x00000004, AX
+	JZ     sgemmKernel2x16AVX2_write
+	VXORPS Y6, Y6, Y6
+	VMAXPS Y0, Y6, Y0
+	VMAXPS Y1, Y6, Y1
+	VMAXPS Y2, Y6, Y2
+	VMAXPS Y3, Y6, Y3
+
+sgemmKernel2x16AVX2_write:
+	MOVQ         SI, CX
+	VMOVUPS      Y0, (CX)
+	VMOVUPS      Y1, 32(CX)
+	ADDQ         DI, CX
+	VMOVUPS      Y2, (CX)
+	VMOVUPS      Y3, 32(CX)
+	TESTQ        $0x00000008, AX
+	JZ           sgemmKernel2x16AVX2_done
+	VMOVUPS      expconsts<>+0(SB), Y0
+	VMOVUPS      expconsts<>+32(SB), Y1
+	MOVQ         SI, CX
+	VMOVUPS      (CX), Y2
+	VXORPS       signmask<>+0(SB), Y2, Y3
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y3, Y0, Y3
+	VMULPS       expconsts<>+64(SB), Y3, Y5
+	VCVTPS2DQ    Y5, Y4
+	VCVTDQ2PS    Y4, Y5
+	VFNMADD231PS expconsts<>+96(SB), Y5, Y3
+	VFNMADD231PS expconsts<>+128(SB), Y5, Y3
+	VMOVUPS      expconsts<>+160(SB), Y5
+	VFMADD213PS  expconsts<>+192(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+224(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+256(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+288(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+320(SB), Y3, Y5
+	VMULPS       Y3, Y3, Y6
+	VFMADD213PS  Y3, Y6, Y5
+	VADDPS       expconsts<>+352(SB), Y5, Y5
+	VPSRAD       $0x01, Y4, Y3
+	VPSUBD       Y3, Y4, Y4
+	VPADDD       expbias<>+0(SB), Y3, Y3
+	VPADDD       expbias<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y3, Y3
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y5, Y3
+	VADDPS       expconsts<>+352(SB), Y3, Y3
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      Y2, (CX)
+	VMOVUPS      32(CX), Y2
+	VXORPS       signmask<>+0(SB), Y2, Y3
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y3, Y0, Y3
+	VMULPS       expconsts<>+64(SB), Y3, Y5
+	VCVTPS2DQ    Y5, Y4
+	VCVTDQ2PS    Y4, Y5
+	VFNMADD231PS expconsts<>+96(SB), Y5, Y3
+	VFNMADD231PS expconsts<>+128(SB), Y5, Y3
+	VMOVUPS      expconsts<>+160(SB), Y5
+	VFMADD213PS  expconsts<>+192(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+224(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+256(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+288(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+320(SB), Y3, Y5
+	VMULPS       Y3, Y3, Y6
+	VFMADD213PS  Y3, Y6, Y5
+	VADDPS       expconsts<>+352(SB), Y5, Y5
+	VPSRAD       $0x01, Y4, Y3
+	VPSUBD       Y3, Y4, Y4
+	VPADDD       expbias<>+0(SB), Y3, Y3
+	VPADDD       expbias<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y3, Y3
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y5, Y3
+	VADDPS       expconsts<>+352(SB), Y3, Y3
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      Y2, 32(CX)
+	ADDQ         DI, CX
+	VMOVUPS      (CX), Y2
+	VXORPS       signmask<>+0(SB), Y2, Y3
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y3, Y0, Y3
+	VMULPS       expconsts<>+64(SB), Y3, Y5
+	VCVTPS2DQ    Y5, Y4
+	VCVTDQ2PS    Y4, Y5
+	VFNMADD231PS expconsts<>+96(SB), Y5, Y3
+	VFNMADD231PS expconsts<>+128(SB), Y5, Y3
+	VMOVUPS      expconsts<>+160(SB), Y5
+	VFMADD213PS  expconsts<>+192(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+224(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+256(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+288(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+320(SB), Y3, Y5
+	VMULPS       Y3, Y3, Y6
+	VFMADD213PS  Y3, Y6, Y5
+	VADDPS       expconsts<>+352(SB), Y5, Y5
+	VPSRAD       $0x01, Y4, Y3
+	VPSUBD       Y3, Y4, Y4
+	VPADDD       expbias<>+0(SB), Y3, Y3
+	VPADDD       expbias<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y3, Y3
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y5, Y3
+	VADDPS       expconsts<>+352(SB), Y3, Y3
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      Y2, (CX)
+	VMOVUPS      32(CX), Y2
+	VXORPS       signmask<>+0(SB), Y2, Y3
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y3, Y0, Y3
+	VMULPS       expconsts<>+64(SB), Y3, Y1
+	VCVTPS2DQ    Y1, Y0
+	VCVTDQ2PS    Y0, Y1
+	VFNMADD231PS expconsts<>+96(SB), Y1, Y3
+	VFNMADD231PS expconsts<>+128(SB), Y1, Y3
+	VMOVUPS      expconsts<>+160(SB), Y1
+	VFMADD213PS  expconsts<>+192(SB), Y3, Y1
+	VFMADD213PS  expconsts<>+224(SB), Y3, Y1
+	VFMADD213PS  expconsts<>+256(SB), Y3, Y1
+	VFMADD213PS  expconsts<>+288(SB), Y3, Y1
+	VFMADD213PS  expconsts<>+320(SB), Y3, Y1
+	VMULPS       Y3, Y3, Y4
+	VFMADD213PS  Y3, Y4, Y1
+	VADDPS       expconsts<>+352(SB), Y1, Y1
+	VPSRAD       $0x01, Y0, Y3
+	VPSUBD       Y3, Y0, Y0
+	VPADDD       expbias<>+0(SB), Y3, Y3
+	VPADDD       expbias<>+0(SB), Y0, Y0
+	VPSLLD       $0x17, Y3, Y3
+	VPSLLD       $0x17, Y0, Y0
+	VMULPS       Y3, Y1, Y1
+	VMULPS       Y0, Y1, Y3
+	VADDPS       expconsts<>+352(SB), Y3, Y3
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      Y2, 32(CX)
+
+sgemmKernel2x16AVX2_done:
 	VZEROUPPER
 	RET
 
-sgemmKernel2x16AVX2_overwrite:
-	VMOVUPS Y0, (SI)
-	VMOVUPS Y1, 32(SI)
-	ADDQ    DI, SI
-	VMOVUPS Y2, (SI)
-	VMOVUPS Y3, 32(SI)
-	VZEROUPPER
-	RET
-
-// func sgemmKernel3x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc int, accumulate bool)
-// Requires: AVX, FMA3, MMX+
-TEXT ·sgemmKernel3x16AVX2(SB), NOSPLIT, $0-49
+// func sgemmKernel3x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc int, flags int, bias *float32)
+// Requires: AVX, AVX2, FMA3, MMX+
+TEXT ·sgemmKernel3x16AVX2(SB), NOSPLIT, $0-64
 	MOVQ       kc+0(FP), AX
 	MOVQ       a+8(FP), CX
 	MOVQ       b+16(FP), DX
@@ -299,41 +636,242 @@ sgemmKernel3x16AVX2_loop1:
 	JNZ          sgemmKernel3x16AVX2_loop1
 
 sgemmKernel3x16AVX2_store:
-	MOVB    accumulate+48(FP), AL
-	TESTB   AL, AL
-	JZ      sgemmKernel3x16AVX2_overwrite
-	VADDPS  (SI), Y0, Y0
-	VMOVUPS Y0, (SI)
-	VADDPS  32(SI), Y1, Y1
-	VMOVUPS Y1, 32(SI)
-	ADDQ    DI, SI
-	VADDPS  (SI), Y2, Y2
-	VMOVUPS Y2, (SI)
-	VADDPS  32(SI), Y3, Y3
-	VMOVUPS Y3, 32(SI)
-	ADDQ    DI, SI
-	VADDPS  (SI), Y4, Y4
-	VMOVUPS Y4, (SI)
-	VADDPS  32(SI), Y5, Y5
-	VMOVUPS Y5, 32(SI)
+	MOVQ   flags+48(FP), AX
+	TESTQ  $0x00000001, AX
+	JZ     sgemmKernel3x16AVX2_bias
+	MOVQ   SI, CX
+	VADDPS (CX), Y0, Y0
+	VADDPS 32(CX), Y1, Y1
+	ADDQ   DI, CX
+	VADDPS (CX), Y2, Y2
+	VADDPS 32(CX), Y3, Y3
+	ADDQ   DI, CX
+	VADDPS (CX), Y4, Y4
+	VADDPS 32(CX), Y5, Y5
+
+sgemmKernel3x16AVX2_bias:
+	TESTQ   $0x00000002, AX
+	JZ      sgemmKernel3x16AVX2_relu
+	MOVQ    bias+56(FP), CX
+	VMOVUPS (CX), Y6
+	VMOVUPS 32(CX), Y7
+	VADDPS  Y6, Y0, Y0
+	VADDPS  Y7, Y1, Y1
+	VADDPS  Y6, Y2, Y2
+	VADDPS  Y7, Y3, Y3
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+
+sgemmKernel3x16AVX2_relu:
+	TESTQ  $0x00000004, AX
+	JZ     sgemmKernel3x16AVX2_write
+	VXORPS Y8, Y8, Y8
+	VMAXPS Y0, Y8, Y0
+	VMAXPS Y1, Y8, Y1
+	VMAXPS Y2, Y8, Y2
+	VMAXPS Y3, Y8, Y3
+	VMAXPS Y4, Y8, Y4
+	VMAXPS Y5, Y8, Y5
+
+sgemmKernel3x16AVX2_write:
+	MOVQ         SI, CX
+	VMOVUPS      Y0, (CX)
+	VMOVUPS      Y1, 32(CX)
+	ADDQ         DI, CX
+	VMOVUPS      Y2, (CX)
+	VMOVUPS      Y3, 32(CX)
+	ADDQ         DI, CX
+	VMOVUPS      Y4, (CX)
+	VMOVUPS      Y5, 32(CX)
+	TESTQ        $0x00000008, AX
+	JZ           sgemmKernel3x16AVX2_done
+	VMOVUPS      expconsts<>+0(SB), Y0
+	VMOVUPS      expconsts<>+32(SB), Y1
+	MOVQ         SI, CX
+	VMOVUPS      (CX), Y2
+	VXORPS       signmask<>+0(SB), Y2, Y3
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y3, Y0, Y3
+	VMULPS       expconsts<>+64(SB), Y3, Y5
+	VCVTPS2DQ    Y5, Y4
+	VCVTDQ2PS    Y4, Y5
+	VFNMADD231PS expconsts<>+96(SB), Y5, Y3
+	VFNMADD231PS expconsts<>+128(SB), Y5, Y3
+	VMOVUPS      expconsts<>+160(SB), Y5
+	VFMADD213PS  expconsts<>+192(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+224(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+256(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+288(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+320(SB), Y3, Y5
+	VMULPS       Y3, Y3, Y6
+	VFMADD213PS  Y3, Y6, Y5
+	VADDPS       expconsts<>+352(SB), Y5, Y5
+	VPSRAD       $0x01, Y4, Y3
+	VPSUBD       Y3, Y4, Y4
+	VPADDD       expbias<>+0(SB), Y3, Y3
+	VPADDD       expbias<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y3, Y3
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y5, Y3
+	VADDPS       expconsts<>+352(SB), Y3, Y3
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      Y2, (CX)
+	VMOVUPS      32(CX), Y2
+	VXORPS       signmask<>+0(SB), Y2, Y3
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y3, Y0, Y3
+	VMULPS       expconsts<>+64(SB), Y3, Y5
+	VCVTPS2DQ    Y5, Y4
+	VCVTDQ2PS    Y4, Y5
+	VFNMADD231PS expconsts<>+96(SB), Y5, Y3
+	VFNMADD231PS expconsts<>+128(SB), Y5, Y3
+	VMOVUPS      expconsts<>+160(SB), Y5
+	VFMADD213PS  expconsts<>+192(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+224(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+256(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+288(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+320(SB), Y3, Y5
+	VMULPS       Y3, Y3, Y6
+	VFMADD213PS  Y3, Y6, Y5
+	VADDPS       expconsts<>+352(SB), Y5, Y5
+	VPSRAD       $0x01, Y4, Y3
+	VPSUBD       Y3, Y4, Y4
+	VPADDD       expbias<>+0(SB), Y3, Y3
+	VPADDD       expbias<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y3, Y3
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y5, Y3
+	VADDPS       expconsts<>+352(SB), Y3, Y3
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      Y2, 32(CX)
+	ADDQ         DI, CX
+	VMOVUPS      (CX), Y2
+	VXORPS       signmask<>+0(SB), Y2, Y3
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y3, Y0, Y3
+	VMULPS       expconsts<>+64(SB), Y3, Y5
+	VCVTPS2DQ    Y5, Y4
+	VCVTDQ2PS    Y4, Y5
+	VFNMADD231PS expconsts<>+96(SB), Y5, Y3
+	VFNMADD231PS expconsts<>+128(SB), Y5, Y3
+	VMOVUPS      expconsts<>+160(SB), Y5
+	VFMADD213PS  expconsts<>+192(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+224(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+256(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+288(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+320(SB), Y3, Y5
+	VMULPS       Y3, Y3, Y6
+	VFMADD213PS  Y3, Y6, Y5
+	VADDPS       expconsts<>+352(SB), Y5, Y5
+	VPSRAD       $0x01, Y4, Y3
+	VPSUBD       Y3, Y4, Y4
+	VPADDD       expbias<>+0(SB), Y3, Y3
+	VPADDD       expbias<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y3, Y3
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y5, Y3
+	VADDPS       expconsts<>+352(SB), Y3, Y3
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      Y2, (CX)
+	VMOVUPS      32(CX), Y2
+	VXORPS       signmask<>+0(SB), Y2, Y3
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y3, Y0, Y3
+	VMULPS       expconsts<>+64(SB), Y3, Y5
+	VCVTPS2DQ    Y5, Y4
+	VCVTDQ2PS    Y4, Y5
+	VFNMADD231PS expconsts<>+96(SB), Y5, Y3
+	VFNMADD231PS expconsts<>+128(SB), Y5, Y3
+	VMOVUPS      expconsts<>+160(SB), Y5
+	VFMADD213PS  expconsts<>+192(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+224(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+256(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+288(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+320(SB), Y3, Y5
+	VMULPS       Y3, Y3, Y6
+	VFMADD213PS  Y3, Y6, Y5
+	VADDPS       expconsts<>+352(SB), Y5, Y5
+	VPSRAD       $0x01, Y4, Y3
+	VPSUBD       Y3, Y4, Y4
+	VPADDD       expbias<>+0(SB), Y3, Y3
+	VPADDD       expbias<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y3, Y3
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y5, Y3
+	VADDPS       expconsts<>+352(SB), Y3, Y3
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      Y2, 32(CX)
+	ADDQ         DI, CX
+	VMOVUPS      (CX), Y2
+	VXORPS       signmask<>+0(SB), Y2, Y3
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y3, Y0, Y3
+	VMULPS       expconsts<>+64(SB), Y3, Y5
+	VCVTPS2DQ    Y5, Y4
+	VCVTDQ2PS    Y4, Y5
+	VFNMADD231PS expconsts<>+96(SB), Y5, Y3
+	VFNMADD231PS expconsts<>+128(SB), Y5, Y3
+	VMOVUPS      expconsts<>+160(SB), Y5
+	VFMADD213PS  expconsts<>+192(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+224(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+256(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+288(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+320(SB), Y3, Y5
+	VMULPS       Y3, Y3, Y6
+	VFMADD213PS  Y3, Y6, Y5
+	VADDPS       expconsts<>+352(SB), Y5, Y5
+	VPSRAD       $0x01, Y4, Y3
+	VPSUBD       Y3, Y4, Y4
+	VPADDD       expbias<>+0(SB), Y3, Y3
+	VPADDD       expbias<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y3, Y3
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y5, Y3
+	VADDPS       expconsts<>+352(SB), Y3, Y3
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      Y2, (CX)
+	VMOVUPS      32(CX), Y2
+	VXORPS       signmask<>+0(SB), Y2, Y3
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y3, Y0, Y3
+	VMULPS       expconsts<>+64(SB), Y3, Y1
+	VCVTPS2DQ    Y1, Y0
+	VCVTDQ2PS    Y0, Y1
+	VFNMADD231PS expconsts<>+96(SB), Y1, Y3
+	VFNMADD231PS expconsts<>+128(SB), Y1, Y3
+	VMOVUPS      expconsts<>+160(SB), Y1
+	VFMADD213PS  expconsts<>+192(SB), Y3, Y1
+	VFMADD213PS  expconsts<>+224(SB), Y3, Y1
+	VFMADD213PS  expconsts<>+256(SB), Y3, Y1
+	VFMADD213PS  expconsts<>+288(SB), Y3, Y1
+	VFMADD213PS  expconsts<>+320(SB), Y3, Y1
+	VMULPS       Y3, Y3, Y4
+	VFMADD213PS  Y3, Y4, Y1
+	VADDPS       expconsts<>+352(SB), Y1, Y1
+	VPSRAD       $0x01, Y0, Y3
+	VPSUBD       Y3, Y0, Y0
+	VPADDD       expbias<>+0(SB), Y3, Y3
+	VPADDD       expbias<>+0(SB), Y0, Y0
+	VPSLLD       $0x17, Y3, Y3
+	VPSLLD       $0x17, Y0, Y0
+	VMULPS       Y3, Y1, Y1
+	VMULPS       Y0, Y1, Y3
+	VADDPS       expconsts<>+352(SB), Y3, Y3
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      Y2, 32(CX)
+
+sgemmKernel3x16AVX2_done:
 	VZEROUPPER
 	RET
 
-sgemmKernel3x16AVX2_overwrite:
-	VMOVUPS Y0, (SI)
-	VMOVUPS Y1, 32(SI)
-	ADDQ    DI, SI
-	VMOVUPS Y2, (SI)
-	VMOVUPS Y3, 32(SI)
-	ADDQ    DI, SI
-	VMOVUPS Y4, (SI)
-	VMOVUPS Y5, 32(SI)
-	VZEROUPPER
-	RET
-
-// func sgemmKernel4x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc int, accumulate bool)
-// Requires: AVX, FMA3, MMX+
-TEXT ·sgemmKernel4x16AVX2(SB), NOSPLIT, $0-49
+// func sgemmKernel4x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc int, flags int, bias *float32)
+// Requires: AVX, AVX2, FMA3, MMX+
+TEXT ·sgemmKernel4x16AVX2(SB), NOSPLIT, $0-64
 	MOVQ       kc+0(FP), AX
 	MOVQ       a+8(FP), CX
 	MOVQ       b+16(FP), DX
@@ -456,49 +994,311 @@ sgemmKernel4x16AVX2_loop1:
 	JNZ          sgemmKernel4x16AVX2_loop1
 
 sgemmKernel4x16AVX2_store:
-	MOVB    accumulate+48(FP), AL
-	TESTB   AL, AL
-	JZ      sgemmKernel4x16AVX2_overwrite
-	VADDPS  (SI), Y0, Y0
-	VMOVUPS Y0, (SI)
-	VADDPS  32(SI), Y1, Y1
-	VMOVUPS Y1, 32(SI)
-	ADDQ    DI, SI
-	VADDPS  (SI), Y2, Y2
-	VMOVUPS Y2, (SI)
-	VADDPS  32(SI), Y3, Y3
-	VMOVUPS Y3, 32(SI)
-	ADDQ    DI, SI
-	VADDPS  (SI), Y4, Y4
-	VMOVUPS Y4, (SI)
-	VADDPS  32(SI), Y5, Y5
-	VMOVUPS Y5, 32(SI)
-	ADDQ    DI, SI
-	VADDPS  (SI), Y6, Y6
-	VMOVUPS Y6, (SI)
-	VADDPS  32(SI), Y7, Y7
-	VMOVUPS Y7, 32(SI)
+	MOVQ   flags+48(FP), AX
+	TESTQ  $0x00000001, AX
+	JZ     sgemmKernel4x16AVX2_bias
+	MOVQ   SI, CX
+	VADDPS (CX), Y0, Y0
+	VADDPS 32(CX), Y1, Y1
+	ADDQ   DI, CX
+	VADDPS (CX), Y2, Y2
+	VADDPS 32(CX), Y3, Y3
+	ADDQ   DI, CX
+	VADDPS (CX), Y4, Y4
+	VADDPS 32(CX), Y5, Y5
+	ADDQ   DI, CX
+	VADDPS (CX), Y6, Y6
+	VADDPS 32(CX), Y7, Y7
+
+sgemmKernel4x16AVX2_bias:
+	TESTQ   $0x00000002, AX
+	JZ      sgemmKernel4x16AVX2_relu
+	MOVQ    bias+56(FP), CX
+	VMOVUPS (CX), Y8
+	VMOVUPS 32(CX), Y9
+	VADDPS  Y8, Y0, Y0
+	VADDPS  Y9, Y1, Y1
+	VADDPS  Y8, Y2, Y2
+	VADDPS  Y9, Y3, Y3
+	VADDPS  Y8, Y4, Y4
+	VADDPS  Y9, Y5, Y5
+	VADDPS  Y8, Y6, Y6
+	VADDPS  Y9, Y7, Y7
+
+sgemmKernel4x16AVX2_relu:
+	TESTQ  $0x00000004, AX
+	JZ     sgemmKernel4x16AVX2_write
+	VXORPS Y10, Y10, Y10
+	VMAXPS Y0, Y10, Y0
+	VMAXPS Y1, Y10, Y1
+	VMAXPS Y2, Y10, Y2
+	VMAXPS Y3, Y10, Y3
+	VMAXPS Y4, Y10, Y4
+	VMAXPS Y5, Y10, Y5
+	VMAXPS Y6, Y10, Y6
+	VMAXPS Y7, Y10, Y7
+
+sgemmKernel4x16AVX2_write:
+	MOVQ         SI, CX
+	VMOVUPS      Y0, (CX)
+	VMOVUPS      Y1, 32(CX)
+	ADDQ         DI, CX
+	VMOVUPS      Y2, (CX)
+	VMOVUPS      Y3, 32(CX)
+	ADDQ         DI, CX
+	VMOVUPS      Y4, (CX)
+	VMOVUPS      Y5, 32(CX)
+	ADDQ         DI, CX
+	VMOVUPS      Y6, (CX)
+	VMOVUPS      Y7, 32(CX)
+	TESTQ        $0x00000008, AX
+	JZ           sgemmKernel4x16AVX2_done
+	VMOVUPS      expconsts<>+0(SB), Y0
+	VMOVUPS      expconsts<>+32(SB), Y1
+	MOVQ         SI, CX
+	VMOVUPS      (CX), Y2
+	VXORPS       signmask<>+0(SB), Y2, Y3
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y3, Y0, Y3
+	VMULPS       expconsts<>+64(SB), Y3, Y5
+	VCVTPS2DQ    Y5, Y4
+	VCVTDQ2PS    Y4, Y5
+	VFNMADD231PS expconsts<>+96(SB), Y5, Y3
+	VFNMADD231PS expconsts<>+128(SB), Y5, Y3
+	VMOVUPS      expconsts<>+160(SB), Y5
+	VFMADD213PS  expconsts<>+192(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+224(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+256(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+288(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+320(SB), Y3, Y5
+	VMULPS       Y3, Y3, Y6
+	VFMADD213PS  Y3, Y6, Y5
+	VADDPS       expconsts<>+352(SB), Y5, Y5
+	VPSRAD       $0x01, Y4, Y3
+	VPSUBD       Y3, Y4, Y4
+	VPADDD       expbias<>+0(SB), Y3, Y3
+	VPADDD       expbias<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y3, Y3
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y5, Y3
+	VADDPS       expconsts<>+352(SB), Y3, Y3
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      Y2, (CX)
+	VMOVUPS      32(CX), Y2
+	VXORPS       signmask<>+0(SB), Y2, Y3
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y3, Y0, Y3
+	VMULPS       expconsts<>+64(SB), Y3, Y5
+	VCVTPS2DQ    Y5, Y4
+	VCVTDQ2PS    Y4, Y5
+	VFNMADD231PS expconsts<>+96(SB), Y5, Y3
+	VFNMADD231PS expconsts<>+128(SB), Y5, Y3
+	VMOVUPS      expconsts<>+160(SB), Y5
+	VFMADD213PS  expconsts<>+192(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+224(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+256(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+288(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+320(SB), Y3, Y5
+	VMULPS       Y3, Y3, Y6
+	VFMADD213PS  Y3, Y6, Y5
+	VADDPS       expconsts<>+352(SB), Y5, Y5
+	VPSRAD       $0x01, Y4, Y3
+	VPSUBD       Y3, Y4, Y4
+	VPADDD       expbias<>+0(SB), Y3, Y3
+	VPADDD       expbias<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y3, Y3
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y5, Y3
+	VADDPS       expconsts<>+352(SB), Y3, Y3
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      Y2, 32(CX)
+	ADDQ         DI, CX
+	VMOVUPS      (CX), Y2
+	VXORPS       signmask<>+0(SB), Y2, Y3
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y3, Y0, Y3
+	VMULPS       expconsts<>+64(SB), Y3, Y5
+	VCVTPS2DQ    Y5, Y4
+	VCVTDQ2PS    Y4, Y5
+	VFNMADD231PS expconsts<>+96(SB), Y5, Y3
+	VFNMADD231PS expconsts<>+128(SB), Y5, Y3
+	VMOVUPS      expconsts<>+160(SB), Y5
+	VFMADD213PS  expconsts<>+192(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+224(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+256(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+288(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+320(SB), Y3, Y5
+	VMULPS       Y3, Y3, Y6
+	VFMADD213PS  Y3, Y6, Y5
+	VADDPS       expconsts<>+352(SB), Y5, Y5
+	VPSRAD       $0x01, Y4, Y3
+	VPSUBD       Y3, Y4, Y4
+	VPADDD       expbias<>+0(SB), Y3, Y3
+	VPADDD       expbias<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y3, Y3
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y5, Y3
+	VADDPS       expconsts<>+352(SB), Y3, Y3
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      Y2, (CX)
+	VMOVUPS      32(CX), Y2
+	VXORPS       signmask<>+0(SB), Y2, Y3
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y3, Y0, Y3
+	VMULPS       expconsts<>+64(SB), Y3, Y5
+	VCVTPS2DQ    Y5, Y4
+	VCVTDQ2PS    Y4, Y5
+	VFNMADD231PS expconsts<>+96(SB), Y5, Y3
+	VFNMADD231PS expconsts<>+128(SB), Y5, Y3
+	VMOVUPS      expconsts<>+160(SB), Y5
+	VFMADD213PS  expconsts<>+192(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+224(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+256(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+288(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+320(SB), Y3, Y5
+	VMULPS       Y3, Y3, Y6
+	VFMADD213PS  Y3, Y6, Y5
+	VADDPS       expconsts<>+352(SB), Y5, Y5
+	VPSRAD       $0x01, Y4, Y3
+	VPSUBD       Y3, Y4, Y4
+	VPADDD       expbias<>+0(SB), Y3, Y3
+	VPADDD       expbias<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y3, Y3
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y5, Y3
+	VADDPS       expconsts<>+352(SB), Y3, Y3
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      Y2, 32(CX)
+	ADDQ         DI, CX
+	VMOVUPS      (CX), Y2
+	VXORPS       signmask<>+0(SB), Y2, Y3
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y3, Y0, Y3
+	VMULPS       expconsts<>+64(SB), Y3, Y5
+	VCVTPS2DQ    Y5, Y4
+	VCVTDQ2PS    Y4, Y5
+	VFNMADD231PS expconsts<>+96(SB), Y5, Y3
+	VFNMADD231PS expconsts<>+128(SB), Y5, Y3
+	VMOVUPS      expconsts<>+160(SB), Y5
+	VFMADD213PS  expconsts<>+192(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+224(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+256(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+288(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+320(SB), Y3, Y5
+	VMULPS       Y3, Y3, Y6
+	VFMADD213PS  Y3, Y6, Y5
+	VADDPS       expconsts<>+352(SB), Y5, Y5
+	VPSRAD       $0x01, Y4, Y3
+	VPSUBD       Y3, Y4, Y4
+	VPADDD       expbias<>+0(SB), Y3, Y3
+	VPADDD       expbias<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y3, Y3
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y5, Y3
+	VADDPS       expconsts<>+352(SB), Y3, Y3
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      Y2, (CX)
+	VMOVUPS      32(CX), Y2
+	VXORPS       signmask<>+0(SB), Y2, Y3
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y3, Y0, Y3
+	VMULPS       expconsts<>+64(SB), Y3, Y5
+	VCVTPS2DQ    Y5, Y4
+	VCVTDQ2PS    Y4, Y5
+	VFNMADD231PS expconsts<>+96(SB), Y5, Y3
+	VFNMADD231PS expconsts<>+128(SB), Y5, Y3
+	VMOVUPS      expconsts<>+160(SB), Y5
+	VFMADD213PS  expconsts<>+192(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+224(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+256(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+288(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+320(SB), Y3, Y5
+	VMULPS       Y3, Y3, Y6
+	VFMADD213PS  Y3, Y6, Y5
+	VADDPS       expconsts<>+352(SB), Y5, Y5
+	VPSRAD       $0x01, Y4, Y3
+	VPSUBD       Y3, Y4, Y4
+	VPADDD       expbias<>+0(SB), Y3, Y3
+	VPADDD       expbias<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y3, Y3
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y5, Y3
+	VADDPS       expconsts<>+352(SB), Y3, Y3
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      Y2, 32(CX)
+	ADDQ         DI, CX
+	VMOVUPS      (CX), Y2
+	VXORPS       signmask<>+0(SB), Y2, Y3
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y3, Y0, Y3
+	VMULPS       expconsts<>+64(SB), Y3, Y5
+	VCVTPS2DQ    Y5, Y4
+	VCVTDQ2PS    Y4, Y5
+	VFNMADD231PS expconsts<>+96(SB), Y5, Y3
+	VFNMADD231PS expconsts<>+128(SB), Y5, Y3
+	VMOVUPS      expconsts<>+160(SB), Y5
+	VFMADD213PS  expconsts<>+192(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+224(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+256(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+288(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+320(SB), Y3, Y5
+	VMULPS       Y3, Y3, Y6
+	VFMADD213PS  Y3, Y6, Y5
+	VADDPS       expconsts<>+352(SB), Y5, Y5
+	VPSRAD       $0x01, Y4, Y3
+	VPSUBD       Y3, Y4, Y4
+	VPADDD       expbias<>+0(SB), Y3, Y3
+	VPADDD       expbias<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y3, Y3
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y5, Y3
+	VADDPS       expconsts<>+352(SB), Y3, Y3
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      Y2, (CX)
+	VMOVUPS      32(CX), Y2
+	VXORPS       signmask<>+0(SB), Y2, Y3
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y3, Y0, Y3
+	VMULPS       expconsts<>+64(SB), Y3, Y1
+	VCVTPS2DQ    Y1, Y0
+	VCVTDQ2PS    Y0, Y1
+	VFNMADD231PS expconsts<>+96(SB), Y1, Y3
+	VFNMADD231PS expconsts<>+128(SB), Y1, Y3
+	VMOVUPS      expconsts<>+160(SB), Y1
+	VFMADD213PS  expconsts<>+192(SB), Y3, Y1
+	VFMADD213PS  expconsts<>+224(SB), Y3, Y1
+	VFMADD213PS  expconsts<>+256(SB), Y3, Y1
+	VFMADD213PS  expconsts<>+288(SB), Y3, Y1
+	VFMADD213PS  expconsts<>+320(SB), Y3, Y1
+	VMULPS       Y3, Y3, Y4
+	VFMADD213PS  Y3, Y4, Y1
+	VADDPS       expconsts<>+352(SB), Y1, Y1
+	VPSRAD       $0x01, Y0, Y3
+	VPSUBD       Y3, Y0, Y0
+	VPADDD       expbias<>+0(SB), Y3, Y3
+	VPADDD       expbias<>+0(SB), Y0, Y0
+	VPSLLD       $0x17, Y3, Y3
+	VPSLLD       $0x17, Y0, Y0
+	VMULPS       Y3, Y1, Y1
+	VMULPS       Y0, Y1, Y3
+	VADDPS       expconsts<>+352(SB), Y3, Y3
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      Y2, 32(CX)
+
+sgemmKernel4x16AVX2_done:
 	VZEROUPPER
 	RET
 
-sgemmKernel4x16AVX2_overwrite:
-	VMOVUPS Y0, (SI)
-	VMOVUPS Y1, 32(SI)
-	ADDQ    DI, SI
-	VMOVUPS Y2, (SI)
-	VMOVUPS Y3, 32(SI)
-	ADDQ    DI, SI
-	VMOVUPS Y4, (SI)
-	VMOVUPS Y5, 32(SI)
-	ADDQ    DI, SI
-	VMOVUPS Y6, (SI)
-	VMOVUPS Y7, 32(SI)
-	VZEROUPPER
-	RET
-
-// func sgemmKernel5x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc int, accumulate bool)
-// Requires: AVX, FMA3, MMX+
-TEXT ·sgemmKernel5x16AVX2(SB), NOSPLIT, $0-49
+// func sgemmKernel5x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc int, flags int, bias *float32)
+// Requires: AVX, AVX2, FMA3, MMX+
+TEXT ·sgemmKernel5x16AVX2(SB), NOSPLIT, $0-64
 	MOVQ       kc+0(FP), AX
 	MOVQ       a+8(FP), CX
 	MOVQ       b+16(FP), DX
@@ -641,57 +1441,380 @@ sgemmKernel5x16AVX2_loop1:
 	JNZ          sgemmKernel5x16AVX2_loop1
 
 sgemmKernel5x16AVX2_store:
-	MOVB    accumulate+48(FP), AL
-	TESTB   AL, AL
-	JZ      sgemmKernel5x16AVX2_overwrite
-	VADDPS  (SI), Y0, Y0
-	VMOVUPS Y0, (SI)
-	VADDPS  32(SI), Y1, Y1
-	VMOVUPS Y1, 32(SI)
-	ADDQ    DI, SI
-	VADDPS  (SI), Y2, Y2
-	VMOVUPS Y2, (SI)
-	VADDPS  32(SI), Y3, Y3
-	VMOVUPS Y3, 32(SI)
-	ADDQ    DI, SI
-	VADDPS  (SI), Y4, Y4
-	VMOVUPS Y4, (SI)
-	VADDPS  32(SI), Y5, Y5
-	VMOVUPS Y5, 32(SI)
-	ADDQ    DI, SI
-	VADDPS  (SI), Y6, Y6
-	VMOVUPS Y6, (SI)
-	VADDPS  32(SI), Y7, Y7
-	VMOVUPS Y7, 32(SI)
-	ADDQ    DI, SI
-	VADDPS  (SI), Y8, Y8
-	VMOVUPS Y8, (SI)
-	VADDPS  32(SI), Y9, Y9
-	VMOVUPS Y9, 32(SI)
+	MOVQ   flags+48(FP), AX
+	TESTQ  $0x00000001, AX
+	JZ     sgemmKernel5x16AVX2_bias
+	MOVQ   SI, CX
+	VADDPS (CX), Y0, Y0
+	VADDPS 32(CX), Y1, Y1
+	ADDQ   DI, CX
+	VADDPS (CX), Y2, Y2
+	VADDPS 32(CX), Y3, Y3
+	ADDQ   DI, CX
+	VADDPS (CX), Y4, Y4
+	VADDPS 32(CX), Y5, Y5
+	ADDQ   DI, CX
+	VADDPS (CX), Y6, Y6
+	VADDPS 32(CX), Y7, Y7
+	ADDQ   DI, CX
+	VADDPS (CX), Y8, Y8
+	VADDPS 32(CX), Y9, Y9
+
+sgemmKernel5x16AVX2_bias:
+	TESTQ   $0x00000002, AX
+	JZ      sgemmKernel5x16AVX2_relu
+	MOVQ    bias+56(FP), CX
+	VMOVUPS (CX), Y10
+	VMOVUPS 32(CX), Y11
+	VADDPS  Y10, Y0, Y0
+	VADDPS  Y11, Y1, Y1
+	VADDPS  Y10, Y2, Y2
+	VADDPS  Y11, Y3, Y3
+	VADDPS  Y10, Y4, Y4
+	VADDPS  Y11, Y5, Y5
+	VADDPS  Y10, Y6, Y6
+	VADDPS  Y11, Y7, Y7
+	VADDPS  Y10, Y8, Y8
+	VADDPS  Y11, Y9, Y9
+
+sgemmKernel5x16AVX2_relu:
+	TESTQ  $0x00000004, AX
+	JZ     sgemmKernel5x16AVX2_write
+	VXORPS Y12, Y12, Y12
+	VMAXPS Y0, Y12, Y0
+	VMAXPS Y1, Y12, Y1
+	VMAXPS Y2, Y12, Y2
+	VMAXPS Y3, Y12, Y3
+	VMAXPS Y4, Y12, Y4
+	VMAXPS Y5, Y12, Y5
+	VMAXPS Y6, Y12, Y6
+	VMAXPS Y7, Y12, Y7
+	VMAXPS Y8, Y12, Y8
+	VMAXPS Y9, Y12, Y9
+
+sgemmKernel5x16AVX2_write:
+	MOVQ         SI, CX
+	VMOVUPS      Y0, (CX)
+	VMOVUPS      Y1, 32(CX)
+	ADDQ         DI, CX
+	VMOVUPS      Y2, (CX)
+	VMOVUPS      Y3, 32(CX)
+	ADDQ         DI, CX
+	VMOVUPS      Y4, (CX)
+	VMOVUPS      Y5, 32(CX)
+	ADDQ         DI, CX
+	VMOVUPS      Y6, (CX)
+	VMOVUPS      Y7, 32(CX)
+	ADDQ         DI, CX
+	VMOVUPS      Y8, (CX)
+	VMOVUPS      Y9, 32(CX)
+	TESTQ        $0x00000008, AX
+	JZ           sgemmKernel5x16AVX2_done
+	VMOVUPS      expconsts<>+0(SB), Y0
+	VMOVUPS      expconsts<>+32(SB), Y1
+	MOVQ         SI, CX
+	VMOVUPS      (CX), Y2
+	VXORPS       signmask<>+0(SB), Y2, Y3
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y3, Y0, Y3
+	VMULPS       expconsts<>+64(SB), Y3, Y5
+	VCVTPS2DQ    Y5, Y4
+	VCVTDQ2PS    Y4, Y5
+	VFNMADD231PS expconsts<>+96(SB), Y5, Y3
+	VFNMADD231PS expconsts<>+128(SB), Y5, Y3
+	VMOVUPS      expconsts<>+160(SB), Y5
+	VFMADD213PS  expconsts<>+192(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+224(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+256(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+288(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+320(SB), Y3, Y5
+	VMULPS       Y3, Y3, Y6
+	VFMADD213PS  Y3, Y6, Y5
+	VADDPS       expconsts<>+352(SB), Y5, Y5
+	VPSRAD       $0x01, Y4, Y3
+	VPSUBD       Y3, Y4, Y4
+	VPADDD       expbias<>+0(SB), Y3, Y3
+	VPADDD       expbias<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y3, Y3
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y5, Y3
+	VADDPS       expconsts<>+352(SB), Y3, Y3
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      Y2, (CX)
+	VMOVUPS      32(CX), Y2
+	VXORPS       signmask<>+0(SB), Y2, Y3
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y3, Y0, Y3
+	VMULPS       expconsts<>+64(SB), Y3, Y5
+	VCVTPS2DQ    Y5, Y4
+	VCVTDQ2PS    Y4, Y5
+	VFNMADD231PS expconsts<>+96(SB), Y5, Y3
+	VFNMADD231PS expconsts<>+128(SB), Y5, Y3
+	VMOVUPS      expconsts<>+160(SB), Y5
+	VFMADD213PS  expconsts<>+192(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+224(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+256(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+288(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+320(SB), Y3, Y5
+	VMULPS       Y3, Y3, Y6
+	VFMADD213PS  Y3, Y6, Y5
+	VADDPS       expconsts<>+352(SB), Y5, Y5
+	VPSRAD       $0x01, Y4, Y3
+	VPSUBD       Y3, Y4, Y4
+	VPADDD       expbias<>+0(SB), Y3, Y3
+	VPADDD       expbias<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y3, Y3
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y5, Y3
+	VADDPS       expconsts<>+352(SB), Y3, Y3
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      Y2, 32(CX)
+	ADDQ         DI, CX
+	VMOVUPS      (CX), Y2
+	VXORPS       signmask<>+0(SB), Y2, Y3
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y3, Y0, Y3
+	VMULPS       expconsts<>+64(SB), Y3, Y5
+	VCVTPS2DQ    Y5, Y4
+	VCVTDQ2PS    Y4, Y5
+	VFNMADD231PS expconsts<>+96(SB), Y5, Y3
+	VFNMADD231PS expconsts<>+128(SB), Y5, Y3
+	VMOVUPS      expconsts<>+160(SB), Y5
+	VFMADD213PS  expconsts<>+192(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+224(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+256(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+288(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+320(SB), Y3, Y5
+	VMULPS       Y3, Y3, Y6
+	VFMADD213PS  Y3, Y6, Y5
+	VADDPS       expconsts<>+352(SB), Y5, Y5
+	VPSRAD       $0x01, Y4, Y3
+	VPSUBD       Y3, Y4, Y4
+	VPADDD       expbias<>+0(SB), Y3, Y3
+	VPADDD       expbias<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y3, Y3
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y5, Y3
+	VADDPS       expconsts<>+352(SB), Y3, Y3
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      Y2, (CX)
+	VMOVUPS      32(CX), Y2
+	VXORPS       signmask<>+0(SB), Y2, Y3
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y3, Y0, Y3
+	VMULPS       expconsts<>+64(SB), Y3, Y5
+	VCVTPS2DQ    Y5, Y4
+	VCVTDQ2PS    Y4, Y5
+	VFNMADD231PS expconsts<>+96(SB), Y5, Y3
+	VFNMADD231PS expconsts<>+128(SB), Y5, Y3
+	VMOVUPS      expconsts<>+160(SB), Y5
+	VFMADD213PS  expconsts<>+192(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+224(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+256(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+288(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+320(SB), Y3, Y5
+	VMULPS       Y3, Y3, Y6
+	VFMADD213PS  Y3, Y6, Y5
+	VADDPS       expconsts<>+352(SB), Y5, Y5
+	VPSRAD       $0x01, Y4, Y3
+	VPSUBD       Y3, Y4, Y4
+	VPADDD       expbias<>+0(SB), Y3, Y3
+	VPADDD       expbias<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y3, Y3
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y5, Y3
+	VADDPS       expconsts<>+352(SB), Y3, Y3
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      Y2, 32(CX)
+	ADDQ         DI, CX
+	VMOVUPS      (CX), Y2
+	VXORPS       signmask<>+0(SB), Y2, Y3
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y3, Y0, Y3
+	VMULPS       expconsts<>+64(SB), Y3, Y5
+	VCVTPS2DQ    Y5, Y4
+	VCVTDQ2PS    Y4, Y5
+	VFNMADD231PS expconsts<>+96(SB), Y5, Y3
+	VFNMADD231PS expconsts<>+128(SB), Y5, Y3
+	VMOVUPS      expconsts<>+160(SB), Y5
+	VFMADD213PS  expconsts<>+192(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+224(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+256(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+288(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+320(SB), Y3, Y5
+	VMULPS       Y3, Y3, Y6
+	VFMADD213PS  Y3, Y6, Y5
+	VADDPS       expconsts<>+352(SB), Y5, Y5
+	VPSRAD       $0x01, Y4, Y3
+	VPSUBD       Y3, Y4, Y4
+	VPADDD       expbias<>+0(SB), Y3, Y3
+	VPADDD       expbias<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y3, Y3
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y5, Y3
+	VADDPS       expconsts<>+352(SB), Y3, Y3
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      Y2, (CX)
+	VMOVUPS      32(CX), Y2
+	VXORPS       signmask<>+0(SB), Y2, Y3
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y3, Y0, Y3
+	VMULPS       expconsts<>+64(SB), Y3, Y5
+	VCVTPS2DQ    Y5, Y4
+	VCVTDQ2PS    Y4, Y5
+	VFNMADD231PS expconsts<>+96(SB), Y5, Y3
+	VFNMADD231PS expconsts<>+128(SB), Y5, Y3
+	VMOVUPS      expconsts<>+160(SB), Y5
+	VFMADD213PS  expconsts<>+192(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+224(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+256(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+288(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+320(SB), Y3, Y5
+	VMULPS       Y3, Y3, Y6
+	VFMADD213PS  Y3, Y6, Y5
+	VADDPS       expconsts<>+352(SB), Y5, Y5
+	VPSRAD       $0x01, Y4, Y3
+	VPSUBD       Y3, Y4, Y4
+	VPADDD       expbias<>+0(SB), Y3, Y3
+	VPADDD       expbias<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y3, Y3
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y5, Y3
+	VADDPS       expconsts<>+352(SB), Y3, Y3
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      Y2, 32(CX)
+	ADDQ         DI, CX
+	VMOVUPS      (CX), Y2
+	VXORPS       signmask<>+0(SB), Y2, Y3
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y3, Y0, Y3
+	VMULPS       expconsts<>+64(SB), Y3, Y5
+	VCVTPS2DQ    Y5, Y4
+	VCVTDQ2PS    Y4, Y5
+	VFNMADD231PS expconsts<>+96(SB), Y5, Y3
+	VFNMADD231PS expconsts<>+128(SB), Y5, Y3
+	VMOVUPS      expconsts<>+160(SB), Y5
+	VFMADD213PS  expconsts<>+192(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+224(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+256(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+288(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+320(SB), Y3, Y5
+	VMULPS       Y3, Y3, Y6
+	VFMADD213PS  Y3, Y6, Y5
+	VADDPS       expconsts<>+352(SB), Y5, Y5
+	VPSRAD       $0x01, Y4, Y3
+	VPSUBD       Y3, Y4, Y4
+	VPADDD       expbias<>+0(SB), Y3, Y3
+	VPADDD       expbias<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y3, Y3
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y5, Y3
+	VADDPS       expconsts<>+352(SB), Y3, Y3
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      Y2, (CX)
+	VMOVUPS      32(CX), Y2
+	VXORPS       signmask<>+0(SB), Y2, Y3
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y3, Y0, Y3
+	VMULPS       expconsts<>+64(SB), Y3, Y5
+	VCVTPS2DQ    Y5, Y4
+	VCVTDQ2PS    Y4, Y5
+	VFNMADD231PS expconsts<>+96(SB), Y5, Y3
+	VFNMADD231PS expconsts<>+128(SB), Y5, Y3
+	VMOVUPS      expconsts<>+160(SB), Y5
+	VFMADD213PS  expconsts<>+192(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+224(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+256(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+288(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+320(SB), Y3, Y5
+	VMULPS       Y3, Y3, Y6
+	VFMADD213PS  Y3, Y6, Y5
+	VADDPS       expconsts<>+352(SB), Y5, Y5
+	VPSRAD       $0x01, Y4, Y3
+	VPSUBD       Y3, Y4, Y4
+	VPADDD       expbias<>+0(SB), Y3, Y3
+	VPADDD       expbias<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y3, Y3
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y5, Y3
+	VADDPS       expconsts<>+352(SB), Y3, Y3
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      Y2, 32(CX)
+	ADDQ         DI, CX
+	VMOVUPS      (CX), Y2
+	VXORPS       signmask<>+0(SB), Y2, Y3
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y3, Y0, Y3
+	VMULPS       expconsts<>+64(SB), Y3, Y5
+	VCVTPS2DQ    Y5, Y4
+	VCVTDQ2PS    Y4, Y5
+	VFNMADD231PS expconsts<>+96(SB), Y5, Y3
+	VFNMADD231PS expconsts<>+128(SB), Y5, Y3
+	VMOVUPS      expconsts<>+160(SB), Y5
+	VFMADD213PS  expconsts<>+192(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+224(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+256(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+288(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+320(SB), Y3, Y5
+	VMULPS       Y3, Y3, Y6
+	VFMADD213PS  Y3, Y6, Y5
+	VADDPS       expconsts<>+352(SB), Y5, Y5
+	VPSRAD       $0x01, Y4, Y3
+	VPSUBD       Y3, Y4, Y4
+	VPADDD       expbias<>+0(SB), Y3, Y3
+	VPADDD       expbias<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y3, Y3
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y5, Y3
+	VADDPS       expconsts<>+352(SB), Y3, Y3
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      Y2, (CX)
+	VMOVUPS      32(CX), Y2
+	VXORPS       signmask<>+0(SB), Y2, Y3
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y3, Y0, Y3
+	VMULPS       expconsts<>+64(SB), Y3, Y1
+	VCVTPS2DQ    Y1, Y0
+	VCVTDQ2PS    Y0, Y1
+	VFNMADD231PS expconsts<>+96(SB), Y1, Y3
+	VFNMADD231PS expconsts<>+128(SB), Y1, Y3
+	VMOVUPS      expconsts<>+160(SB), Y1
+	VFMADD213PS  expconsts<>+192(SB), Y3, Y1
+	VFMADD213PS  expconsts<>+224(SB), Y3, Y1
+	VFMADD213PS  expconsts<>+256(SB), Y3, Y1
+	VFMADD213PS  expconsts<>+288(SB), Y3, Y1
+	VFMADD213PS  expconsts<>+320(SB), Y3, Y1
+	VMULPS       Y3, Y3, Y4
+	VFMADD213PS  Y3, Y4, Y1
+	VADDPS       expconsts<>+352(SB), Y1, Y1
+	VPSRAD       $0x01, Y0, Y3
+	VPSUBD       Y3, Y0, Y0
+	VPADDD       expbias<>+0(SB), Y3, Y3
+	VPADDD       expbias<>+0(SB), Y0, Y0
+	VPSLLD       $0x17, Y3, Y3
+	VPSLLD       $0x17, Y0, Y0
+	VMULPS       Y3, Y1, Y1
+	VMULPS       Y0, Y1, Y3
+	VADDPS       expconsts<>+352(SB), Y3, Y3
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      Y2, 32(CX)
+
+sgemmKernel5x16AVX2_done:
 	VZEROUPPER
 	RET
 
-sgemmKernel5x16AVX2_overwrite:
-	VMOVUPS Y0, (SI)
-	VMOVUPS Y1, 32(SI)
-	ADDQ    DI, SI
-	VMOVUPS Y2, (SI)
-	VMOVUPS Y3, 32(SI)
-	ADDQ    DI, SI
-	VMOVUPS Y4, (SI)
-	VMOVUPS Y5, 32(SI)
-	ADDQ    DI, SI
-	VMOVUPS Y6, (SI)
-	VMOVUPS Y7, 32(SI)
-	ADDQ    DI, SI
-	VMOVUPS Y8, (SI)
-	VMOVUPS Y9, 32(SI)
-	VZEROUPPER
-	RET
-
-// func sgemmKernel6x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc int, accumulate bool)
-// Requires: AVX, FMA3, MMX+
-TEXT ·sgemmKernel6x16AVX2(SB), NOSPLIT, $0-49
+// func sgemmKernel6x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc int, flags int, bias *float32)
+// Requires: AVX, AVX2, FMA3, MMX+
+TEXT ·sgemmKernel6x16AVX2(SB), NOSPLIT, $0-64
 	MOVQ       kc+0(FP), AX
 	MOVQ       a+8(FP), CX
 	MOVQ       b+16(FP), DX
@@ -854,58 +1977,442 @@ sgemmKernel6x16AVX2_loop1:
 	JNZ          sgemmKernel6x16AVX2_loop1
 
 sgemmKernel6x16AVX2_store:
-	MOVB    accumulate+48(FP), AL
-	TESTB   AL, AL
-	JZ      sgemmKernel6x16AVX2_overwrite
-	VADDPS  (SI), Y0, Y0
-	VMOVUPS Y0, (SI)
-	VADDPS  32(SI), Y1, Y1
-	VMOVUPS Y1, 32(SI)
-	ADDQ    DI, SI
-	VADDPS  (SI), Y2, Y2
-	VMOVUPS Y2, (SI)
-	VADDPS  32(SI), Y3, Y3
-	VMOVUPS Y3, 32(SI)
-	ADDQ    DI, SI
-	VADDPS  (SI), Y4, Y4
-	VMOVUPS Y4, (SI)
-	VADDPS  32(SI), Y5, Y5
-	VMOVUPS Y5, 32(SI)
-	ADDQ    DI, SI
-	VADDPS  (SI), Y6, Y6
-	VMOVUPS Y6, (SI)
-	VADDPS  32(SI), Y7, Y7
-	VMOVUPS Y7, 32(SI)
-	ADDQ    DI, SI
-	VADDPS  (SI), Y8, Y8
-	VMOVUPS Y8, (SI)
-	VADDPS  32(SI), Y9, Y9
-	VMOVUPS Y9, 32(SI)
-	ADDQ    DI, SI
-	VADDPS  (SI), Y10, Y10
-	VMOVUPS Y10, (SI)
-	VADDPS  32(SI), Y11, Y11
-	VMOVUPS Y11, 32(SI)
-	VZEROUPPER
-	RET
+	MOVQ   flags+48(FP), AX
+	TESTQ  $0x00000001, AX
+	JZ     sgemmKernel6x16AVX2_bias
+	MOVQ   SI, CX
+	VADDPS (CX), Y0, Y0
+	VADDPS 32(CX), Y1, Y1
+	ADDQ   DI, CX
+	VADDPS (CX), Y2, Y2
+	VADDPS 32(CX), Y3, Y3
+	ADDQ   DI, CX
+	VADDPS (CX), Y4, Y4
+	VADDPS 32(CX), Y5, Y5
+	ADDQ   DI, CX
+	VADDPS (CX), Y6, Y6
+	VADDPS 32(CX), Y7, Y7
+	ADDQ   DI, CX
+	VADDPS (CX), Y8, Y8
+	VADDPS 32(CX), Y9, Y9
+	ADDQ   DI, CX
+	VADDPS (CX), Y10, Y10
+	VADDPS 32(CX), Y11, Y11
 
-sgemmKernel6x16AVX2_overwrite:
-	VMOVUPS Y0, (SI)
-	VMOVUPS Y1, 32(SI)
-	ADDQ    DI, SI
-	VMOVUPS Y2, (SI)
-	VMOVUPS Y3, 32(SI)
-	ADDQ    DI, SI
-	VMOVUPS Y4, (SI)
-	VMOVUPS Y5, 32(SI)
-	ADDQ    DI, SI
-	VMOVUPS Y6, (SI)
-	VMOVUPS Y7, 32(SI)
-	ADDQ    DI, SI
-	VMOVUPS Y8, (SI)
-	VMOVUPS Y9, 32(SI)
-	ADDQ    DI, SI
-	VMOVUPS Y10, (SI)
-	VMOVUPS Y11, 32(SI)
+sgemmKernel6x16AVX2_bias:
+	TESTQ   $0x00000002, AX
+	JZ      sgemmKernel6x16AVX2_relu
+	MOVQ    bias+56(FP), CX
+	VMOVUPS (CX), Y12
+	VMOVUPS 32(CX), Y13
+	VADDPS  Y12, Y0, Y0
+	VADDPS  Y13, Y1, Y1
+	VADDPS  Y12, Y2, Y2
+	VADDPS  Y13, Y3, Y3
+	VADDPS  Y12, Y4, Y4
+	VADDPS  Y13, Y5, Y5
+	VADDPS  Y12, Y6, Y6
+	VADDPS  Y13, Y7, Y7
+	VADDPS  Y12, Y8, Y8
+	VADDPS  Y13, Y9, Y9
+	VADDPS  Y12, Y10, Y10
+	VADDPS  Y13, Y11, Y11
+
+sgemmKernel6x16AVX2_relu:
+	TESTQ  $0x00000004, AX
+	JZ     sgemmKernel6x16AVX2_write
+	VXORPS Y14, Y14, Y14
+	VMAXPS Y0, Y14, Y0
+	VMAXPS Y1, Y14, Y1
+	VMAXPS Y2, Y14, Y2
+	VMAXPS Y3, Y14, Y3
+	VMAXPS Y4, Y14, Y4
+	VMAXPS Y5, Y14, Y5
+	VMAXPS Y6, Y14, Y6
+	VMAXPS Y7, Y14, Y7
+	VMAXPS Y8, Y14, Y8
+	VMAXPS Y9, Y14, Y9
+	VMAXPS Y10, Y14, Y10
+	VMAXPS Y11, Y14, Y11
+
+sgemmKernel6x16AVX2_write:
+	MOVQ         SI, CX
+	VMOVUPS      Y0, (CX)
+	VMOVUPS      Y1, 32(CX)
+	ADDQ         DI, CX
+	VMOVUPS      Y2, (CX)
+	VMOVUPS      Y3, 32(CX)
+	ADDQ         DI, CX
+	VMOVUPS      Y4, (CX)
+	VMOVUPS      Y5, 32(CX)
+	ADDQ         DI, CX
+	VMOVUPS      Y6, (CX)
+	VMOVUPS      Y7, 32(CX)
+	ADDQ         DI, CX
+	VMOVUPS      Y8, (CX)
+	VMOVUPS      Y9, 32(CX)
+	ADDQ         DI, CX
+	VMOVUPS      Y10, (CX)
+	VMOVUPS      Y11, 32(CX)
+	TESTQ        $0x00000008, AX
+	JZ           sgemmKernel6x16AVX2_done
+	VMOVUPS      expconsts<>+0(SB), Y0
+	VMOVUPS      expconsts<>+32(SB), Y1
+	MOVQ         SI, CX
+	VMOVUPS      (CX), Y2
+	VXORPS       signmask<>+0(SB), Y2, Y3
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y3, Y0, Y3
+	VMULPS       expconsts<>+64(SB), Y3, Y5
+	VCVTPS2DQ    Y5, Y4
+	VCVTDQ2PS    Y4, Y5
+	VFNMADD231PS expconsts<>+96(SB), Y5, Y3
+	VFNMADD231PS expconsts<>+128(SB), Y5, Y3
+	VMOVUPS      expconsts<>+160(SB), Y5
+	VFMADD213PS  expconsts<>+192(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+224(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+256(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+288(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+320(SB), Y3, Y5
+	VMULPS       Y3, Y3, Y6
+	VFMADD213PS  Y3, Y6, Y5
+	VADDPS       expconsts<>+352(SB), Y5, Y5
+	VPSRAD       $0x01, Y4, Y3
+	VPSUBD       Y3, Y4, Y4
+	VPADDD       expbias<>+0(SB), Y3, Y3
+	VPADDD       expbias<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y3, Y3
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y5, Y3
+	VADDPS       expconsts<>+352(SB), Y3, Y3
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      Y2, (CX)
+	VMOVUPS      32(CX), Y2
+	VXORPS       signmask<>+0(SB), Y2, Y3
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y3, Y0, Y3
+	VMULPS       expconsts<>+64(SB), Y3, Y5
+	VCVTPS2DQ    Y5, Y4
+	VCVTDQ2PS    Y4, Y5
+	VFNMADD231PS expconsts<>+96(SB), Y5, Y3
+	VFNMADD231PS expconsts<>+128(SB), Y5, Y3
+	VMOVUPS      expconsts<>+160(SB), Y5
+	VFMADD213PS  expconsts<>+192(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+224(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+256(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+288(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+320(SB), Y3, Y5
+	VMULPS       Y3, Y3, Y6
+	VFMADD213PS  Y3, Y6, Y5
+	VADDPS       expconsts<>+352(SB), Y5, Y5
+	VPSRAD       $0x01, Y4, Y3
+	VPSUBD       Y3, Y4, Y4
+	VPADDD       expbias<>+0(SB), Y3, Y3
+	VPADDD       expbias<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y3, Y3
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y5, Y3
+	VADDPS       expconsts<>+352(SB), Y3, Y3
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      Y2, 32(CX)
+	ADDQ         DI, CX
+	VMOVUPS      (CX), Y2
+	VXORPS       signmask<>+0(SB), Y2, Y3
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y3, Y0, Y3
+	VMULPS       expconsts<>+64(SB), Y3, Y5
+	VCVTPS2DQ    Y5, Y4
+	VCVTDQ2PS    Y4, Y5
+	VFNMADD231PS expconsts<>+96(SB), Y5, Y3
+	VFNMADD231PS expconsts<>+128(SB), Y5, Y3
+	VMOVUPS      expconsts<>+160(SB), Y5
+	VFMADD213PS  expconsts<>+192(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+224(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+256(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+288(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+320(SB), Y3, Y5
+	VMULPS       Y3, Y3, Y6
+	VFMADD213PS  Y3, Y6, Y5
+	VADDPS       expconsts<>+352(SB), Y5, Y5
+	VPSRAD       $0x01, Y4, Y3
+	VPSUBD       Y3, Y4, Y4
+	VPADDD       expbias<>+0(SB), Y3, Y3
+	VPADDD       expbias<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y3, Y3
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y5, Y3
+	VADDPS       expconsts<>+352(SB), Y3, Y3
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      Y2, (CX)
+	VMOVUPS      32(CX), Y2
+	VXORPS       signmask<>+0(SB), Y2, Y3
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y3, Y0, Y3
+	VMULPS       expconsts<>+64(SB), Y3, Y5
+	VCVTPS2DQ    Y5, Y4
+	VCVTDQ2PS    Y4, Y5
+	VFNMADD231PS expconsts<>+96(SB), Y5, Y3
+	VFNMADD231PS expconsts<>+128(SB), Y5, Y3
+	VMOVUPS      expconsts<>+160(SB), Y5
+	VFMADD213PS  expconsts<>+192(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+224(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+256(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+288(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+320(SB), Y3, Y5
+	VMULPS       Y3, Y3, Y6
+	VFMADD213PS  Y3, Y6, Y5
+	VADDPS       expconsts<>+352(SB), Y5, Y5
+	VPSRAD       $0x01, Y4, Y3
+	VPSUBD       Y3, Y4, Y4
+	VPADDD       expbias<>+0(SB), Y3, Y3
+	VPADDD       expbias<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y3, Y3
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y5, Y3
+	VADDPS       expconsts<>+352(SB), Y3, Y3
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      Y2, 32(CX)
+	ADDQ         DI, CX
+	VMOVUPS      (CX), Y2
+	VXORPS       signmask<>+0(SB), Y2, Y3
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y3, Y0, Y3
+	VMULPS       expconsts<>+64(SB), Y3, Y5
+	VCVTPS2DQ    Y5, Y4
+	VCVTDQ2PS    Y4, Y5
+	VFNMADD231PS expconsts<>+96(SB), Y5, Y3
+	VFNMADD231PS expconsts<>+128(SB), Y5, Y3
+	VMOVUPS      expconsts<>+160(SB), Y5
+	VFMADD213PS  expconsts<>+192(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+224(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+256(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+288(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+320(SB), Y3, Y5
+	VMULPS       Y3, Y3, Y6
+	VFMADD213PS  Y3, Y6, Y5
+	VADDPS       expconsts<>+352(SB), Y5, Y5
+	VPSRAD       $0x01, Y4, Y3
+	VPSUBD       Y3, Y4, Y4
+	VPADDD       expbias<>+0(SB), Y3, Y3
+	VPADDD       expbias<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y3, Y3
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y5, Y3
+	VADDPS       expconsts<>+352(SB), Y3, Y3
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      Y2, (CX)
+	VMOVUPS      32(CX), Y2
+	VXORPS       signmask<>+0(SB), Y2, Y3
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y3, Y0, Y3
+	VMULPS       expconsts<>+64(SB), Y3, Y5
+	VCVTPS2DQ    Y5, Y4
+	VCVTDQ2PS    Y4, Y5
+	VFNMADD231PS expconsts<>+96(SB), Y5, Y3
+	VFNMADD231PS expconsts<>+128(SB), Y5, Y3
+	VMOVUPS      expconsts<>+160(SB), Y5
+	VFMADD213PS  expconsts<>+192(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+224(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+256(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+288(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+320(SB), Y3, Y5
+	VMULPS       Y3, Y3, Y6
+	VFMADD213PS  Y3, Y6, Y5
+	VADDPS       expconsts<>+352(SB), Y5, Y5
+	VPSRAD       $0x01, Y4, Y3
+	VPSUBD       Y3, Y4, Y4
+	VPADDD       expbias<>+0(SB), Y3, Y3
+	VPADDD       expbias<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y3, Y3
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y5, Y3
+	VADDPS       expconsts<>+352(SB), Y3, Y3
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      Y2, 32(CX)
+	ADDQ         DI, CX
+	VMOVUPS      (CX), Y2
+	VXORPS       signmask<>+0(SB), Y2, Y3
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y3, Y0, Y3
+	VMULPS       expconsts<>+64(SB), Y3, Y5
+	VCVTPS2DQ    Y5, Y4
+	VCVTDQ2PS    Y4, Y5
+	VFNMADD231PS expconsts<>+96(SB), Y5, Y3
+	VFNMADD231PS expconsts<>+128(SB), Y5, Y3
+	VMOVUPS      expconsts<>+160(SB), Y5
+	VFMADD213PS  expconsts<>+192(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+224(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+256(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+288(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+320(SB), Y3, Y5
+	VMULPS       Y3, Y3, Y6
+	VFMADD213PS  Y3, Y6, Y5
+	VADDPS       expconsts<>+352(SB), Y5, Y5
+	VPSRAD       $0x01, Y4, Y3
+	VPSUBD       Y3, Y4, Y4
+	VPADDD       expbias<>+0(SB), Y3, Y3
+	VPADDD       expbias<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y3, Y3
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y5, Y3
+	VADDPS       expconsts<>+352(SB), Y3, Y3
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      Y2, (CX)
+	VMOVUPS      32(CX), Y2
+	VXORPS       signmask<>+0(SB), Y2, Y3
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y3, Y0, Y3
+	VMULPS       expconsts<>+64(SB), Y3, Y5
+	VCVTPS2DQ    Y5, Y4
+	VCVTDQ2PS    Y4, Y5
+	VFNMADD231PS expconsts<>+96(SB), Y5, Y3
+	VFNMADD231PS expconsts<>+128(SB), Y5, Y3
+	VMOVUPS      expconsts<>+160(SB), Y5
+	VFMADD213PS  expconsts<>+192(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+224(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+256(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+288(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+320(SB), Y3, Y5
+	VMULPS       Y3, Y3, Y6
+	VFMADD213PS  Y3, Y6, Y5
+	VADDPS       expconsts<>+352(SB), Y5, Y5
+	VPSRAD       $0x01, Y4, Y3
+	VPSUBD       Y3, Y4, Y4
+	VPADDD       expbias<>+0(SB), Y3, Y3
+	VPADDD       expbias<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y3, Y3
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y5, Y3
+	VADDPS       expconsts<>+352(SB), Y3, Y3
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      Y2, 32(CX)
+	ADDQ         DI, CX
+	VMOVUPS      (CX), Y2
+	VXORPS       signmask<>+0(SB), Y2, Y3
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y3, Y0, Y3
+	VMULPS       expconsts<>+64(SB), Y3, Y5
+	VCVTPS2DQ    Y5, Y4
+	VCVTDQ2PS    Y4, Y5
+	VFNMADD231PS expconsts<>+96(SB), Y5, Y3
+	VFNMADD231PS expconsts<>+128(SB), Y5, Y3
+	VMOVUPS      expconsts<>+160(SB), Y5
+	VFMADD213PS  expconsts<>+192(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+224(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+256(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+288(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+320(SB), Y3, Y5
+	VMULPS       Y3, Y3, Y6
+	VFMADD213PS  Y3, Y6, Y5
+	VADDPS       expconsts<>+352(SB), Y5, Y5
+	VPSRAD       $0x01, Y4, Y3
+	VPSUBD       Y3, Y4, Y4
+	VPADDD       expbias<>+0(SB), Y3, Y3
+	VPADDD       expbias<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y3, Y3
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y5, Y3
+	VADDPS       expconsts<>+352(SB), Y3, Y3
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      Y2, (CX)
+	VMOVUPS      32(CX), Y2
+	VXORPS       signmask<>+0(SB), Y2, Y3
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y3, Y0, Y3
+	VMULPS       expconsts<>+64(SB), Y3, Y5
+	VCVTPS2DQ    Y5, Y4
+	VCVTDQ2PS    Y4, Y5
+	VFNMADD231PS expconsts<>+96(SB), Y5, Y3
+	VFNMADD231PS expconsts<>+128(SB), Y5, Y3
+	VMOVUPS      expconsts<>+160(SB), Y5
+	VFMADD213PS  expconsts<>+192(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+224(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+256(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+288(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+320(SB), Y3, Y5
+	VMULPS       Y3, Y3, Y6
+	VFMADD213PS  Y3, Y6, Y5
+	VADDPS       expconsts<>+352(SB), Y5, Y5
+	VPSRAD       $0x01, Y4, Y3
+	VPSUBD       Y3, Y4, Y4
+	VPADDD       expbias<>+0(SB), Y3, Y3
+	VPADDD       expbias<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y3, Y3
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y5, Y3
+	VADDPS       expconsts<>+352(SB), Y3, Y3
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      Y2, 32(CX)
+	ADDQ         DI, CX
+	VMOVUPS      (CX), Y2
+	VXORPS       signmask<>+0(SB), Y2, Y3
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y3, Y0, Y3
+	VMULPS       expconsts<>+64(SB), Y3, Y5
+	VCVTPS2DQ    Y5, Y4
+	VCVTDQ2PS    Y4, Y5
+	VFNMADD231PS expconsts<>+96(SB), Y5, Y3
+	VFNMADD231PS expconsts<>+128(SB), Y5, Y3
+	VMOVUPS      expconsts<>+160(SB), Y5
+	VFMADD213PS  expconsts<>+192(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+224(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+256(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+288(SB), Y3, Y5
+	VFMADD213PS  expconsts<>+320(SB), Y3, Y5
+	VMULPS       Y3, Y3, Y6
+	VFMADD213PS  Y3, Y6, Y5
+	VADDPS       expconsts<>+352(SB), Y5, Y5
+	VPSRAD       $0x01, Y4, Y3
+	VPSUBD       Y3, Y4, Y4
+	VPADDD       expbias<>+0(SB), Y3, Y3
+	VPADDD       expbias<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y3, Y3
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y5, Y3
+	VADDPS       expconsts<>+352(SB), Y3, Y3
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      Y2, (CX)
+	VMOVUPS      32(CX), Y2
+	VXORPS       signmask<>+0(SB), Y2, Y3
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y3, Y0, Y3
+	VMULPS       expconsts<>+64(SB), Y3, Y1
+	VCVTPS2DQ    Y1, Y0
+	VCVTDQ2PS    Y0, Y1
+	VFNMADD231PS expconsts<>+96(SB), Y1, Y3
+	VFNMADD231PS expconsts<>+128(SB), Y1, Y3
+	VMOVUPS      expconsts<>+160(SB), Y1
+	VFMADD213PS  expconsts<>+192(SB), Y3, Y1
+	VFMADD213PS  expconsts<>+224(SB), Y3, Y1
+	VFMADD213PS  expconsts<>+256(SB), Y3, Y1
+	VFMADD213PS  expconsts<>+288(SB), Y3, Y1
+	VFMADD213PS  expconsts<>+320(SB), Y3, Y1
+	VMULPS       Y3, Y3, Y4
+	VFMADD213PS  Y3, Y4, Y1
+	VADDPS       expconsts<>+352(SB), Y1, Y1
+	VPSRAD       $0x01, Y0, Y3
+	VPSUBD       Y3, Y0, Y0
+	VPADDD       expbias<>+0(SB), Y3, Y3
+	VPADDD       expbias<>+0(SB), Y0, Y0
+	VPSLLD       $0x17, Y3, Y3
+	VPSLLD       $0x17, Y0, Y0
+	VMULPS       Y3, Y1, Y1
+	VMULPS       Y0, Y1, Y3
+	VADDPS       expconsts<>+352(SB), Y3, Y3
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      Y2, 32(CX)
+
+sgemmKernel6x16AVX2_done:
 	VZEROUPPER
 	RET

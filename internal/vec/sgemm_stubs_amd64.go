@@ -7,29 +7,29 @@ package vec
 // sgemmKernel1x16AVX2 adds the 1×16 product of a packed A panel and a B panel to C.
 //
 //go:noescape
-func sgemmKernel1x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc int, accumulate bool)
+func sgemmKernel1x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc int, flags int, bias *float32)
 
 // sgemmKernel2x16AVX2 adds the 2×16 product of a packed A panel and a B panel to C.
 //
 //go:noescape
-func sgemmKernel2x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc int, accumulate bool)
+func sgemmKernel2x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc int, flags int, bias *float32)
 
 // sgemmKernel3x16AVX2 adds the 3×16 product of a packed A panel and a B panel to C.
 //
 //go:noescape
-func sgemmKernel3x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc int, accumulate bool)
+func sgemmKernel3x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc int, flags int, bias *float32)
 
 // sgemmKernel4x16AVX2 adds the 4×16 product of a packed A panel and a B panel to C.
 //
 //go:noescape
-func sgemmKernel4x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc int, accumulate bool)
+func sgemmKernel4x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc int, flags int, bias *float32)
 
 // sgemmKernel5x16AVX2 adds the 5×16 product of a packed A panel and a B panel to C.
 //
 //go:noescape
-func sgemmKernel5x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc int, accumulate bool)
+func sgemmKernel5x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc int, flags int, bias *float32)
 
 // sgemmKernel6x16AVX2 adds the 6×16 product of a packed A panel and a B panel to C.
 //
 //go:noescape
-func sgemmKernel6x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc int, accumulate bool)
+func sgemmKernel6x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc int, flags int, bias *float32)

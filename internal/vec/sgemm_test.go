@@ -139,7 +139,7 @@ func checkSgemmCase(t *testing.T, impl *sgemmImpl, tc sgemmCase, transA, transB 
 	}
 	want, scale := refSgemm(transA, transB, m, n, k, tc.alpha, a, lda, b, ldb, tc.beta, c, ldc)
 	checkSgemm(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
-	impl.run(transA, transB, m, n, k, tc.alpha, a, lda, b, ldb, tc.beta, c, ldc)
+	impl.run(transA, transB, m, n, k, tc.alpha, a, lda, b, ldb, tc.beta, c, ldc, Epilogue{})
 	for i := 0; i < m; i++ {
 		for j := 0; j < ldc; j++ {
 			got := c[i*ldc+j]
@@ -188,10 +188,10 @@ func TestSgemmParallelBitIdentical(t *testing.T) {
 				b := storedMatrix(rng, max(s.n, s.k), ldb, ldb)
 				c0 := storedMatrix(rng, s.m, s.n, s.n)
 				want := append([]float32(nil), c0...)
-				impl.run(tr[0], tr[1], s.m, s.n, s.k, 1.25, a, lda, b, ldb, 0.5, want, s.n)
+				impl.run(tr[0], tr[1], s.m, s.n, s.k, 1.25, a, lda, b, ldb, 0.5, want, s.n, Epilogue{})
 				for _, threads := range []int{2, 3} {
 					got := append([]float32(nil), c0...)
-					impl.runParallel(threads, tr[0], tr[1], s.m, s.n, s.k, 1.25, a, lda, b, ldb, 0.5, got, s.n)
+					impl.runParallel(threads, tr[0], tr[1], s.m, s.n, s.k, 1.25, a, lda, b, ldb, 0.5, got, s.n, Epilogue{})
 					for i := range want {
 						if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
 							t.Fatalf("%s %v threads=%d tA,tB=%v: C[%d] = %v, single-threaded %v", impl.name, s, threads, tr, i, got[i], want[i])

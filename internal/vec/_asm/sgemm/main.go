@@ -28,8 +28,9 @@ func main() {
 	ConstraintExpr("amd64,!purego")
 	switch *kernels {
 	case "sgemm":
+		table := emitExpTable()
 		for mr := 1; mr <= 6; mr++ {
-			sgemmKernel(mr)
+			sgemmKernel(mr, table)
 		}
 	case "ops":
 		genOps()
@@ -39,14 +40,22 @@ func main() {
 	Generate()
 }
 
-// sgemmKernel emits sgemmKernel<mr>x16AVX2: C[0:mr][0:16] += A·B (or
-// C = A·B when accumulate is false, so a beta = 0 product never reads C),
-// where a is a packed panel (kc steps of mr floats), b advances bs floats
-// per step (16 for a packed panel, ldb when B is read in place) and C has
-// row stride ldc floats.
-func sgemmKernel(mr int) {
+// Flags of the micro-kernels' epilogue (sgemm_amd64.go has the same).
+const (
+	flagAccumulate = 1 << iota // add the product to C instead of overwriting C
+	flagBias                   // then add bias[0:16] to every row
+	flagReLU                   // then max(x, 0)
+	flagSiLU                   // then x·σ(x)
+)
+
+// sgemmKernel emits sgemmKernel<mr>x16AVX2: C[0:mr][0:16] = A·B, plus C
+// when flags has flagAccumulate (so a beta = 0 product never reads C),
+// plus bias, then an activation, as the flags ask. a is a packed panel
+// (kc steps of mr floats), b advances bs floats per step (16 for a packed
+// panel, ldb when B is read in place) and C has row stride ldc floats.
+func sgemmKernel(mr int, table expTable) {
 	name := fmt.Sprintf("sgemmKernel%dx16AVX2", mr)
-	TEXT(name, NOSPLIT, "func(kc int, a *float32, b *float32, bs int, c *float32, ldc int, accumulate bool)")
+	TEXT(name, NOSPLIT, "func(kc int, a *float32, b *float32, bs int, c *float32, ldc int, flags int, bias *float32)")
 	Doc(fmt.Sprintf("%s adds the %d×16 product of a packed A panel and a B panel to C.", name, mr))
 	Pragma("noescape")
 
@@ -113,28 +122,63 @@ func sgemmKernel(mr int) {
 	JNZ(LabelRef(name + "_loop1"))
 
 	Label(name + "_store")
-	accumulate := Load(Param("accumulate"), GP8())
-	TESTB(accumulate, accumulate)
-	JZ(LabelRef(name + "_overwrite"))
-	for i := 0; i < mr; i++ {
-		VADDPS(Mem{Base: pc}, acc[i][0], acc[i][0])
-		VMOVUPS(acc[i][0], Mem{Base: pc})
-		VADDPS(Mem{Base: pc, Disp: 32}, acc[i][1], acc[i][1])
-		VMOVUPS(acc[i][1], Mem{Base: pc, Disp: 32})
-		if i+1 < mr {
-			ADDQ(ldc, pc)
+	flags := Load(Param("flags"), GP64())
+	rowPtr := GP64()
+	eachRow := func(body func(row Mem, i int)) {
+		MOVQ(pc, rowPtr)
+		for i := 0; i < mr; i++ {
+			body(Mem{Base: rowPtr}, i)
+			if i+1 < mr {
+				ADDQ(ldc, rowPtr)
+			}
 		}
 	}
-	VZEROUPPER()
-	RET()
-	Label(name + "_overwrite")
+	TESTQ(U32(flagAccumulate), flags)
+	JZ(LabelRef(name + "_bias"))
+	eachRow(func(row Mem, i int) {
+		VADDPS(row, acc[i][0], acc[i][0])
+		VADDPS(row.Offset(32), acc[i][1], acc[i][1])
+	})
+	Label(name + "_bias")
+	TESTQ(U32(flagBias), flags)
+	JZ(LabelRef(name + "_relu"))
+	pbias := Load(Param("bias"), GP64())
+	VMOVUPS(Mem{Base: pbias}, b0)
+	VMOVUPS(Mem{Base: pbias, Disp: 32}, b1)
 	for i := 0; i < mr; i++ {
-		VMOVUPS(acc[i][0], Mem{Base: pc})
-		VMOVUPS(acc[i][1], Mem{Base: pc, Disp: 32})
-		if i+1 < mr {
-			ADDQ(ldc, pc)
-		}
+		VADDPS(b0, acc[i][0], acc[i][0])
+		VADDPS(b1, acc[i][1], acc[i][1])
 	}
+	Label(name + "_relu")
+	TESTQ(U32(flagReLU), flags)
+	JZ(LabelRef(name + "_write"))
+	VXORPS(t, t, t)
+	for i := 0; i < mr; i++ {
+		// The accumulator is the first (Intel: second) source, so NaN stays NaN.
+		VMAXPS(acc[i][0], t, acc[i][0])
+		VMAXPS(acc[i][1], t, acc[i][1])
+	}
+	Label(name + "_write")
+	eachRow(func(row Mem, i int) {
+		VMOVUPS(acc[i][0], row)
+		VMOVUPS(acc[i][1], row.Offset(32))
+	})
+	TESTQ(U32(flagSiLU), flags)
+	JZ(LabelRef(name + "_done"))
+	// SiLU runs over the tile just written (in L1), where every register
+	// is free for the exponential.
+	lo, hi := YMM(), YMM()
+	VMOVUPS(table.at["lo"], lo)
+	VMOVUPS(table.at["hi"], hi)
+	eachRow(func(row Mem, i int) {
+		for h := 0; h < 2; h++ {
+			v := YMM()
+			VMOVUPS(row.Offset(32*h), v)
+			table.siluInPlace(v, lo, hi)
+			VMOVUPS(v, row.Offset(32*h))
+		}
+	})
+	Label(name + "_done")
 	VZEROUPPER()
 	RET()
 }

@@ -292,7 +292,16 @@ var expConsts = []struct {
 	{"one", 1},
 }
 
-func exp() {
+// expTable is the constant data the vector exponential reads: each
+// constant of expConsts over 8 lanes, the exponent bias, and the sign mask.
+type expTable struct {
+	at   map[string]Mem
+	bias Mem
+	sign Mem
+}
+
+// emitExpTable emits the exponential's constants as file-local data.
+func emitExpTable() expTable {
 	consts := GLOBL("expconsts", RODATA|NOPTR)
 	at := map[string]Mem{}
 	for i, c := range expConsts {
@@ -305,20 +314,17 @@ func exp() {
 	for l := 0; l < 8; l++ {
 		DATA(4*l, U32(127))
 	}
+	sign := GLOBL("signmask", RODATA|NOPTR)
+	for l := 0; l < 8; l++ {
+		DATA(4*l, U32(0x80000000))
+	}
+	return expTable{at: at, bias: bias, sign: sign}
+}
 
-	TEXT("expAVX2", NOSPLIT, "func(x []float32)")
-	Doc("expAVX2 sets x[i] = e^x[i] for i < n, n = len(x) rounded down to a multiple of 8.")
-	Pragma("noescape")
-	px := Load(Param("x").Base(), GP64())
-	n := Load(Param("x").Len(), GP64())
-	SHRQ(Imm(3), n)
-	JZ(LabelRef("exp_done"))
-	lo, hi := YMM(), YMM()
-	VMOVUPS(at["lo"], lo)
-	VMOVUPS(at["hi"], hi)
-	Label("exp_loop")
-	x := YMM()
-	VMOVUPS(Mem{Base: px}, x)
+// expInPlace emits y = e^x for the 8 lanes of x, overwriting x; lo and hi
+// hold the clamp bounds.
+func (t expTable) expInPlace(x, lo, hi reg.VecVirtual) {
+	at := t.at
 	// x is the first (Intel: second) source of MIN/MAX, so a NaN passes through.
 	VMINPS(x, hi, x)
 	VMAXPS(x, lo, x)
@@ -340,13 +346,40 @@ func exp() {
 	n1, n2 := YMM(), YMM()
 	VPSRAD(Imm(1), ni, n1)
 	VPSUBD(n1, ni, n2)
-	VPADDD(bias, n1, n1)
-	VPADDD(bias, n2, n2)
+	VPADDD(t.bias, n1, n1)
+	VPADDD(t.bias, n2, n2)
 	VPSLLD(Imm(23), n1, n1)
 	VPSLLD(Imm(23), n2, n2)
 	VMULPS(n1, y, y)
-	VMULPS(n2, y, y)
-	VMOVUPS(y, Mem{Base: px})
+	VMULPS(n2, y, x)
+}
+
+// siluInPlace emits x = x·σ(x) = x / (1 + e^-x) for the 8 lanes of x.
+func (t expTable) siluInPlace(x, lo, hi reg.VecVirtual) {
+	e := YMM()
+	VXORPS(t.sign, x, e)
+	t.expInPlace(e, lo, hi)
+	VADDPS(t.at["one"], e, e)
+	VDIVPS(e, x, x)
+}
+
+func exp() {
+	table := emitExpTable()
+	TEXT("expAVX2", NOSPLIT, "func(x []float32)")
+	Doc("expAVX2 sets x[i] = e^x[i] for i < n, n = len(x) rounded down to a multiple of 8.")
+	Pragma("noescape")
+	px := Load(Param("x").Base(), GP64())
+	n := Load(Param("x").Len(), GP64())
+	SHRQ(Imm(3), n)
+	JZ(LabelRef("exp_done"))
+	lo, hi := YMM(), YMM()
+	VMOVUPS(table.at["lo"], lo)
+	VMOVUPS(table.at["hi"], hi)
+	Label("exp_loop")
+	x := YMM()
+	VMOVUPS(Mem{Base: px}, x)
+	table.expInPlace(x, lo, hi)
+	VMOVUPS(x, Mem{Base: px})
 	ADDQ(Imm(32), px)
 	DECQ(n)
 	JNZ(LabelRef("exp_loop"))
