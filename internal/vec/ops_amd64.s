@@ -449,6 +449,16 @@ DATA expbias<>+24(SB)/4, $0x0000007f
 DATA expbias<>+28(SB)/4, $0x0000007f
 GLOBL expbias<>(SB), RODATA|NOPTR, $32
 
+DATA signmask<>+0(SB)/4, $0x80000000
+DATA signmask<>+4(SB)/4, $0x80000000
+DATA signmask<>+8(SB)/4, $0x80000000
+DATA signmask<>+12(SB)/4, $0x80000000
+DATA signmask<>+16(SB)/4, $0x80000000
+DATA signmask<>+20(SB)/4, $0x80000000
+DATA signmask<>+24(SB)/4, $0x80000000
+DATA signmask<>+28(SB)/4, $0x80000000
+GLOBL signmask<>(SB), RODATA|NOPTR, $32
+
 // func expAVX2(x []float32)
 // Requires: AVX, AVX2, FMA3
 TEXT ·expAVX2(SB), NOSPLIT, $0-24
@@ -484,8 +494,8 @@ exp_loop:
 	VPSLLD       $0x17, Y2, Y2
 	VPSLLD       $0x17, Y3, Y3
 	VMULPS       Y2, Y4, Y4
-	VMULPS       Y3, Y4, Y4
-	VMOVUPS      Y4, (AX)
+	VMULPS       Y3, Y4, Y2
+	VMOVUPS      Y2, (AX)
 	ADDQ         $0x20, AX
 	DECQ         CX
 	JNZ          exp_loop
