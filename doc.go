@@ -31,6 +31,7 @@
 //	tts              audio dsp/... nn/... internal/vec text g2p
 //	emotion          audio dsp/... nn/... internal/vec vad acoustic text g2p
 //	corpora/...      audio dsp/... text internal/vec
+//	train/...        audio dsp/... nn/... internal/vec text g2p lm decoder vad acoustic punct tts emotion augment corpora/... train/...
 //	mynah            audio dsp/... nn/... internal/vec text g2p lm decoder vad acoustic punct tts emotion
 //	server/...       mynah audio dsp/... nn/... internal/vec text g2p lm decoder vad acoustic punct tts emotion
 //	cmd/...          *

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/mynah-speech/mynah/corpora"
+	"github.com/mynah-speech/mynah/train/asr"
+)
+
+// stringList collects a repeatable string flag.
+type stringList []string
+
+func (s *stringList) String() string     { return strings.Join(*s, ",") }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+func runASR(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	opts := asr.DefaultOptions()
+	fs := flag.NewFlagSet("train asr", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	shared := fs.String("shared", "", "prepare manifests and the PCM cache from this ../shared/corpora folder first")
+	var manifests stringList
+	fs.Var(&manifests, "manifest", "training manifest, JSON Lines (repeatable; default: the prepared ../shared train split)")
+	fs.StringVar(&opts.Dev, "dev", "", "dev manifest (default: the prepared ../shared dev split)")
+	fs.StringVar(&opts.CacheDir, "cache", "", "PCM cache folder (default $MYNAH_CACHE or ~/.cache/mynah)")
+	fs.StringVar(&opts.WorkDir, "work", "", "work folder for checkpoints, ledger and best model (default CACHE/train/asr)")
+	fs.StringVar(&opts.Init, "init", "", "start from this model file (fine-tuning)")
+	fs.Int64Var(&opts.Steps, "steps", 0, "stop after this many optimiser steps in this run (0: until --total-steps)")
+	fs.Int64Var(&opts.TotalSteps, "total-steps", opts.TotalSteps, "length of the LR schedule")
+	fs.Int64Var(&opts.WarmupSteps, "warmup-steps", opts.WarmupSteps, "LR warm-up steps")
+	fs.Float64Var(&opts.PeakLR, "lr", opts.PeakLR, "peak learning rate")
+	fs.Float64Var(&opts.BatchSeconds, "batch-seconds", opts.BatchSeconds, "padded audio seconds per optimiser step")
+	fs.Float64Var(&opts.MaxSeconds, "max-seconds", opts.MaxSeconds, "drop longer training utterances")
+	fs.IntVar(&opts.Workers, "workers", opts.Workers, "data-parallel workers (one per core)")
+	fs.Int64Var(&opts.EvalEvery, "eval-every", opts.EvalEvery, "evaluate on dev every N steps")
+	fs.Int64Var(&opts.CheckpointEvery, "checkpoint-every", opts.CheckpointEvery, "checkpoint every N steps")
+	fs.IntVar(&opts.DevLimit, "dev-limit", 0, "evaluate at most N dev utterances (0: all)")
+	fs.Uint64Var(&opts.Seed, "seed", opts.Seed, "random seed")
+	fs.IntVar(&opts.Model.Dim, "dim", opts.Model.Dim, "block width")
+	fs.IntVar(&opts.Model.Blocks, "blocks", opts.Model.Blocks, "number of blocks")
+	fs.IntVar(&opts.Model.Heads, "heads", opts.Model.Heads, "attention heads")
+	fs.StringVar(&opts.Model.Name, "name", opts.Model.Name, "model name")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "train asr: unexpected arguments %q\n", fs.Args())
+		return 2
+	}
+	cacheDir := opts.CacheDir
+	if cacheDir == "" {
+		d, err := corpora.CacheDir()
+		if err != nil {
+			fmt.Fprintf(stderr, "train asr: %v\n", err)
+			return 1
+		}
+		cacheDir = d
+	}
+	if opts.WorkDir == "" {
+		opts.WorkDir = filepath.Join(cacheDir, "train", "asr")
+	}
+	trainPath := filepath.Join(cacheDir, "manifests", "train.jsonl")
+	devPath := filepath.Join(cacheDir, "manifests", "dev.jsonl")
+	if *shared != "" {
+		var err error
+		trainPath, devPath, err = corpora.PrepareShared(ctx, *shared, cacheDir, stderr)
+		if err != nil {
+			fmt.Fprintf(stderr, "train asr: prepare %s: %v\n", *shared, err)
+			return 1
+		}
+	}
+	if len(manifests) == 0 {
+		if _, err := os.Stat(trainPath); err != nil {
+			fmt.Fprintf(stderr, "train asr: no training manifest: give --manifest, or --shared ../shared/corpora to prepare one\n")
+			return 2
+		}
+		manifests = append(manifests, trainPath)
+	}
+	opts.Train = manifests
+	if opts.Dev == "" {
+		if _, err := os.Stat(devPath); err == nil {
+			opts.Dev = devPath
+		}
+	}
+	opts.CacheDir = cacheDir
+	opts.Log = stderr
+	if err := asr.Train(ctx, opts); err != nil {
+		if ctx.Err() != nil {
+			fmt.Fprintf(stderr, "train asr: stopped: checkpoint saved in %s\n", opts.WorkDir)
+			return 0
+		}
+		fmt.Fprintf(stderr, "train asr: %v\n", err)
+		return 1
+	}
+	return 0
+}

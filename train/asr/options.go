@@ -1,0 +1,169 @@
+package asr
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/mynah-speech/mynah/acoustic"
+)
+
+// Options configure a training run. Zero fields take the defaults of
+// DefaultOptions.
+type Options struct {
+	// Train and Dev are JSON Lines manifests (package corpora).
+	Train []string `json:"train"`
+	Dev   string   `json:"dev"`
+	// CacheDir is the PCM cache (corpora.CacheDir() when empty); entries
+	// not in it are decoded from their audio files.
+	CacheDir string `json:"cache_dir"`
+	// WorkDir holds the checkpoint, the log and the best model.
+	WorkDir string `json:"work_dir"`
+	// Init starts from this model file instead of random weights
+	// (fine-tuning); its architecture and front-end are kept.
+	Init string `json:"init,omitempty"`
+
+	Model acoustic.Config `json:"model"`
+	Seed  uint64          `json:"seed"`
+	// Workers is the number of data-parallel workers (one per core).
+	Workers int `json:"workers"`
+	// BatchSeconds bounds the padded audio of one optimiser step.
+	BatchSeconds float64 `json:"batch_seconds"`
+	// MaxSeconds drops longer training utterances.
+	MaxSeconds float64 `json:"max_seconds"`
+
+	PeakLR      float64 `json:"peak_lr"`
+	FinalLR     float64 `json:"final_lr"`
+	WarmupSteps int64   `json:"warmup_steps"`
+	TotalSteps  int64   `json:"total_steps"`
+	WeightDecay float64 `json:"weight_decay"`
+	ClipNorm    float64 `json:"clip_norm"`
+	EMADecay    float64 `json:"ema_decay"`
+
+	// ChunkProb is the share of steps trained with a random attention
+	// chunk (1..MaxChunk output frames) instead of full context.
+	ChunkProb float64 `json:"chunk_prob"`
+	MaxChunk  int     `json:"max_chunk"`
+	// SpecAugment masks: FreqMasks of up to FreqMaskWidth bins, and time
+	// masks covering up to TimeMaskShare of the frames in pieces of at most
+	// TimeMaskWidth frames.
+	FreqMasks     int     `json:"freq_masks"`
+	FreqMaskWidth int     `json:"freq_mask_width"`
+	TimeMaskShare float64 `json:"time_mask_share"`
+	TimeMaskWidth int     `json:"time_mask_width"`
+	// NoiseProb is the share of utterances mixed with noise (0–20 dB SNR).
+	NoiseProb float64 `json:"noise_prob"`
+	// SpeedPerturb enables 0.9/1.0/1.1 speed perturbation.
+	SpeedPerturb bool `json:"speed_perturb"`
+
+	// Steps stops this run after so many optimiser steps (0: until
+	// TotalSteps). Runs resume from the checkpoint.
+	Steps           int64 `json:"steps"`
+	EvalEvery       int64 `json:"eval_every"`
+	CheckpointEvery int64 `json:"checkpoint_every"`
+	// DevLimit evaluates at most this many dev utterances (0: all).
+	DevLimit int `json:"dev_limit"`
+
+	// Log receives progress lines.
+	Log io.Writer `json:"-"`
+}
+
+// DefaultOptions are the settings of the shipped model's recipe.
+func DefaultOptions() Options {
+	return Options{
+		Model:           acoustic.DefaultConfig(),
+		Seed:            1,
+		Workers:         2,
+		BatchSeconds:    200,
+		MaxSeconds:      17,
+		PeakLR:          2e-3,
+		FinalLR:         2e-5,
+		WarmupSteps:     600,
+		TotalSteps:      30000,
+		WeightDecay:     1e-2,
+		ClipNorm:        5,
+		EMADecay:        0.999,
+		ChunkProb:       0.5,
+		MaxChunk:        16,
+		FreqMasks:       2,
+		FreqMaskWidth:   15,
+		TimeMaskShare:   0.1,
+		TimeMaskWidth:   20,
+		NoiseProb:       0.4,
+		SpeedPerturb:    true,
+		EvalEvery:       250,
+		CheckpointEvery: 50,
+	}
+}
+
+func (o Options) withDefaults() Options {
+	d := DefaultOptions()
+	if o.Model.Dim == 0 {
+		o.Model = d.Model
+	}
+	setF := func(v *float64, def float64) {
+		if *v == 0 {
+			*v = def
+		}
+	}
+	setI := func(v *int64, def int64) {
+		if *v == 0 {
+			*v = def
+		}
+	}
+	if o.Seed == 0 {
+		o.Seed = d.Seed
+	}
+	if o.Workers == 0 {
+		o.Workers = d.Workers
+	}
+	setF(&o.BatchSeconds, d.BatchSeconds)
+	setF(&o.MaxSeconds, d.MaxSeconds)
+	setF(&o.PeakLR, d.PeakLR)
+	setF(&o.FinalLR, d.FinalLR)
+	setI(&o.WarmupSteps, d.WarmupSteps)
+	setI(&o.TotalSteps, d.TotalSteps)
+	setF(&o.WeightDecay, d.WeightDecay)
+	setF(&o.ClipNorm, d.ClipNorm)
+	setF(&o.EMADecay, d.EMADecay)
+	setI(&o.EvalEvery, d.EvalEvery)
+	setI(&o.CheckpointEvery, d.CheckpointEvery)
+	if o.MaxChunk == 0 {
+		o.MaxChunk = d.MaxChunk
+	}
+	if o.Log == nil {
+		o.Log = io.Discard
+	}
+	return o
+}
+
+// Validate reports options that cannot work.
+func (o Options) Validate() error {
+	o = o.withDefaults()
+	var errs []error
+	if len(o.Train) == 0 {
+		errs = append(errs, errors.New("no training manifest"))
+	}
+	if o.WorkDir == "" {
+		errs = append(errs, errors.New("no work directory"))
+	}
+	if o.Workers < 1 || o.Workers > 64 {
+		errs = append(errs, fmt.Errorf("workers %d outside 1..64", o.Workers))
+	}
+	if o.BatchSeconds < o.MaxSeconds {
+		errs = append(errs, fmt.Errorf("batch_seconds %g below max_seconds %g", o.BatchSeconds, o.MaxSeconds))
+	}
+	if o.PeakLR <= 0 || o.PeakLR > 1 {
+		errs = append(errs, fmt.Errorf("peak_lr %g outside (0, 1]", o.PeakLR))
+	}
+	if o.ChunkProb < 0 || o.ChunkProb > 1 || o.NoiseProb < 0 || o.NoiseProb > 1 {
+		errs = append(errs, errors.New("chunk_prob and noise_prob must be in [0, 1]"))
+	}
+	if err := o.Model.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("train asr: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,376 @@
+package asr
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/mynah-speech/mynah/acoustic"
+	"github.com/mynah-speech/mynah/corpora"
+	"github.com/mynah-speech/mynah/dsp/feature"
+	"github.com/mynah-speech/mynah/nn"
+	"github.com/mynah-speech/mynah/nn/safetensors"
+)
+
+// File names inside the work directory.
+const (
+	runFile        = "run.json"               // architecture and front-end, fixed for the run
+	checkpointFile = "checkpoint.safetensors" // weights, optimiser, EMA, progress
+	bestFile       = "best.safetensors"       // EMA weights with the best dev CER
+	ledgerFile     = "ledger.jsonl"           // one line per evaluation
+)
+
+// runInfo is written once when a run starts and read when it resumes.
+type runInfo struct {
+	Model    acoustic.Config   `json:"model"`
+	FrontEnd acoustic.FrontEnd `json:"front_end"`
+	Created  time.Time         `json:"created"`
+}
+
+// progress is the trainer's part of a checkpoint.
+type progress struct {
+	Epoch        int     `json:"epoch"`
+	BatchInEpoch int     `json:"batch_in_epoch"`
+	BestCER      float64 `json:"best_cer"`
+	BestStep     int64   `json:"best_step"`
+	AudioSeconds float64 `json:"audio_seconds"`
+	TrainSeconds float64 `json:"train_seconds"`
+}
+
+// Train runs (or resumes) a training run until opts.Steps more optimiser
+// steps are done, TotalSteps is reached, or ctx is cancelled; it always
+// leaves a checkpoint behind.
+func Train(ctx context.Context, opts Options) error {
+	opts = opts.withDefaults()
+	if err := opts.Validate(); err != nil {
+		return err
+	}
+	log := opts.Log
+	if err := os.MkdirAll(opts.WorkDir, 0o755); err != nil {
+		return fmt.Errorf("train asr: %w", err)
+	}
+	cacheDir := opts.CacheDir
+	if cacheDir == "" {
+		if d, err := corpora.CacheDir(); err == nil {
+			cacheDir = d
+		}
+	}
+	var cache *corpora.Cache
+	if cacheDir != "" {
+		if c, err := corpora.OpenCache(cacheDir); err == nil {
+			cache = c
+			defer c.Close()
+		} else {
+			fmt.Fprintf(log, "no PCM cache in %s (%v): decoding audio files instead\n", cacheDir, err)
+		}
+	}
+	data := &corpusData{cache: cache}
+
+	model, info, err := setupModel(opts, data, log)
+	if err != nil {
+		return err
+	}
+	cfg := model.Config()
+	vocab := model.Vocab()
+	train, err := loadUtterances(opts.Train, vocab, opts.MaxSeconds, cache, log)
+	if err != nil {
+		return err
+	}
+	if len(train) == 0 {
+		return errors.New("train asr: no usable training utterances")
+	}
+	var dev []utterance
+	if opts.Dev != "" {
+		if dev, err = loadUtterances([]string{opts.Dev}, vocab, 0, cache, log); err != nil {
+			return err
+		}
+		dev = limitDev(dev, opts.DevLimit)
+	}
+	params := model.Params()
+	fmt.Fprintf(log, "model %s: %d parameters, %d ms output frames; %d train utterances (%.2f h), %d dev\n",
+		cfg.Name, nn.CountParams(params), cfg.OutputHopMs(), len(train), totalHours(train), len(dev))
+
+	optim, err := nn.NewAdamW(params, nn.AdamWConfig{Beta1: 0.9, Beta2: 0.98, Eps: 1e-9, WeightDecay: opts.WeightDecay}, nn.DecayMatrices)
+	if err != nil {
+		return err
+	}
+	ema, err := nn.NewEMA(params, opts.EMADecay)
+	if err != nil {
+		return err
+	}
+	sched := nn.WarmupCosine{Peak: opts.PeakLR, Final: opts.FinalLR, WarmupSteps: opts.WarmupSteps, TotalSteps: opts.TotalSteps}
+	if err := sched.Validate(); err != nil {
+		return err
+	}
+	var prog progress
+	prog.BestCER = math.Inf(1)
+	ckptPath := filepath.Join(opts.WorkDir, checkpointFile)
+	if _, err := os.Stat(ckptPath); err == nil {
+		ck := nn.Checkpoint{Params: params, Optimizer: optim, EMA: ema}
+		if err := nn.LoadCheckpoint(ckptPath, &ck); err != nil {
+			return fmt.Errorf("train asr: resume: %w", err)
+		}
+		if len(ck.Trainer) > 0 {
+			if err := json.Unmarshal(ck.Trainer, &prog); err != nil {
+				return fmt.Errorf("train asr: resume %s: %w", ckptPath, err)
+			}
+		}
+		fmt.Fprintf(log, "resumed at step %d (epoch %d, batch %d, best dev CER %.2f%% at step %d)\n",
+			optim.Steps(), prog.Epoch, prog.BatchInEpoch, 100*prog.BestCER, prog.BestStep)
+	}
+	save := func() error {
+		blob, _ := json.Marshal(prog)
+		return nn.SaveCheckpoint(ckptPath, nn.Checkpoint{Step: optim.Steps(), Params: params, Optimizer: optim, EMA: ema, Trainer: blob})
+	}
+
+	workers := nn.NewWorkers(opts.Workers, opts.Seed, params)
+	defer workers.Close()
+	workers.SetStepCount(uint64(optim.Steps()))
+	feeders := make([]*feeder, opts.Workers)
+	for i := range feeders {
+		if feeders[i], err = newFeeder(model, data, opts); err != nil {
+			return err
+		}
+	}
+	evalModel, err := acoustic.New(cfg, info.FrontEnd, 0)
+	if err != nil {
+		return err
+	}
+
+	batchSamples := int(opts.BatchSeconds * 16000)
+	stopAt := opts.TotalSteps
+	if opts.Steps > 0 {
+		stopAt = min(stopAt, optim.Steps()+opts.Steps)
+	}
+	start := time.Now()
+	windowStart, windowAudio := time.Now(), 0.0
+	var lossSum float64
+	var lossCount int
+	for optim.Steps() < stopAt {
+		batches := makeBatches(train, batchSamples, opts.Seed+uint64(prog.Epoch)*7919)
+		for prog.BatchInEpoch < len(batches) && optim.Steps() < stopAt {
+			if ctx.Err() != nil {
+				fmt.Fprintf(log, "interrupted at step %d: saving checkpoint\n", optim.Steps())
+				return errors.Join(save(), ctx.Err())
+			}
+			step := optim.Steps()
+			batch := batches[prog.BatchInEpoch]
+			parts := shard(batch, train, opts.Workers)
+			tokens, audioSecs := 0, 0.0
+			for _, idx := range batch {
+				tokens += len(train[idx].labels)
+				audioSecs += float64(train[idx].samples) / 16000
+			}
+			stepRNG := rand.New(rand.NewPCG(opts.Seed, uint64(step)))
+			chunk := 0
+			if stepRNG.Float64() < opts.ChunkProb {
+				chunk = 1 + stepRNG.IntN(opts.MaxChunk)
+			}
+			nn.ZeroGrads(params)
+			losses, err := workers.Step(func(w int, t *nn.Tape) (*nn.Var, error) {
+				if len(parts[w]) == 0 {
+					return nil, nil
+				}
+				b, labels, err := feeders[w].batch(train, parts[w], true, uint64(step), uint64(w))
+				if err != nil {
+					return nil, err
+				}
+				out, err := model.Forward(t, b, acoustic.ForwardOptions{ChunkSize: chunk})
+				if err != nil {
+					return nil, err
+				}
+				loss, err := t.CTCLoss(out.Logits, out.Lengths, labels, nn.CTCOptions{Blank: 0, Reduction: nn.CTCSum, ZeroInfinity: true})
+				if err != nil {
+					return nil, err
+				}
+				return t.Scale(loss, 1/float32(tokens)), nil
+			})
+			if err != nil {
+				return fmt.Errorf("train asr: step %d: %w", step, err)
+			}
+			stepLoss := 0.0
+			for _, l := range losses {
+				stepLoss += l
+			}
+			gradNorm := nn.ClipGradNorm(params, opts.ClipNorm)
+			if math.IsNaN(gradNorm) || math.IsInf(gradNorm, 0) {
+				fmt.Fprintf(log, "step %d: gradient norm %v, batch skipped\n", step, gradNorm)
+				nn.ZeroGrads(params)
+			} else {
+				optim.Step(sched.LR(step))
+				ema.Update()
+			}
+			prog.BatchInEpoch++
+			prog.AudioSeconds += audioSecs
+			windowAudio += audioSecs
+			lossSum += stepLoss
+			lossCount++
+			done := optim.Steps()
+			if done%10 == 0 {
+				elapsed := time.Since(windowStart).Seconds()
+				rate := windowAudio / elapsed
+				eta := time.Duration(float64(stopAt-done) * elapsed / float64(lossCount) * float64(time.Second))
+				fmt.Fprintf(log, "step %d epoch %d.%03d loss %.4f lr %.2e grad %.2f %.1f audio-s/s ETA %s\n",
+					done, prog.Epoch, 1000*prog.BatchInEpoch/len(batches), lossSum/float64(lossCount), sched.LR(step), gradNorm, rate, eta.Round(time.Second))
+				prog.TrainSeconds += elapsed
+				windowStart, windowAudio, lossSum, lossCount = time.Now(), 0, 0, 0
+			}
+			if done%opts.CheckpointEvery == 0 {
+				if err := save(); err != nil {
+					return fmt.Errorf("train asr: checkpoint: %w", err)
+				}
+			}
+			if len(dev) > 0 && done%opts.EvalEvery == 0 {
+				if err := ema.CopyTo(evalModel.Params()); err != nil {
+					return err
+				}
+				res, err := evaluate(ctx, evalModel, data, dev, opts.Workers)
+				if err != nil {
+					return fmt.Errorf("train asr: evaluate: %w", err)
+				}
+				improved := res.primaryCER() < prog.BestCER
+				fmt.Fprintf(log, "eval step %d: %s%s\n", done, res, map[bool]string{true: " (best)", false: ""}[improved])
+				if improved {
+					prog.BestCER, prog.BestStep = res.primaryCER(), done
+					card := map[string]any{"step": done, "dev": res.table(), "audio_hours_seen": prog.AudioSeconds / 3600}
+					if err := evalModel.Save(filepath.Join(opts.WorkDir, bestFile), safetensors.F32, card); err != nil {
+						return err
+					}
+				}
+				appendLedger(filepath.Join(opts.WorkDir, ledgerFile), done, prog, res)
+				if err := save(); err != nil {
+					return fmt.Errorf("train asr: checkpoint: %w", err)
+				}
+			}
+		}
+		if prog.BatchInEpoch >= len(batches) {
+			prog.Epoch++
+			prog.BatchInEpoch = 0
+		}
+	}
+	fmt.Fprintf(log, "stopped at step %d after %s\n", optim.Steps(), time.Since(start).Round(time.Second))
+	return save()
+}
+
+// setupModel creates the model: from run.json when resuming, from
+// opts.Init when fine-tuning, else fresh with normalisation statistics
+// measured on the training data.
+func setupModel(opts Options, data *corpusData, log io.Writer) (*acoustic.Model, runInfo, error) {
+	runPath := filepath.Join(opts.WorkDir, runFile)
+	var info runInfo
+	if raw, err := os.ReadFile(runPath); err == nil {
+		if err := json.Unmarshal(raw, &info); err != nil {
+			return nil, info, fmt.Errorf("train asr: %s: %w", runPath, err)
+		}
+		m, err := acoustic.New(info.Model, info.FrontEnd, opts.Seed)
+		return m, info, err
+	}
+	var m *acoustic.Model
+	if opts.Init != "" {
+		raw, err := os.ReadFile(opts.Init)
+		if err != nil {
+			return nil, info, fmt.Errorf("train asr: --init: %w", err)
+		}
+		if m, err = acoustic.Load(raw); err != nil {
+			return nil, info, fmt.Errorf("train asr: --init %s: %w", opts.Init, err)
+		}
+		info = runInfo{Model: m.Config(), FrontEnd: m.FrontEnd(), Created: time.Now().UTC()}
+	} else {
+		front, err := measureFrontEnd(opts, data)
+		if err != nil {
+			return nil, info, err
+		}
+		if m, err = acoustic.New(opts.Model, front, opts.Seed); err != nil {
+			return nil, info, err
+		}
+		info = runInfo{Model: opts.Model, FrontEnd: front, Created: time.Now().UTC()}
+		fmt.Fprintf(log, "front-end normalisation measured on the training data\n")
+	}
+	raw, _ := json.MarshalIndent(info, "", "  ")
+	if err := writeAtomic(runPath, raw); err != nil {
+		return nil, info, err
+	}
+	return m, info, nil
+}
+
+// measureFrontEnd computes global mean and variance of the log-mel
+// features over up to 500 random training utterances.
+func measureFrontEnd(opts Options, data *corpusData) (acoustic.FrontEnd, error) {
+	fcfg := feature.DefaultASR()
+	fcfg.NumMels = opts.Model.Mels
+	ext, err := feature.New(fcfg)
+	if err != nil {
+		return acoustic.FrontEnd{}, err
+	}
+	utts, err := loadUtterances(opts.Train, acoustic.NewVocab(opts.Model.Vocab), opts.MaxSeconds, data.cache, io.Discard)
+	if err != nil {
+		return acoustic.FrontEnd{}, err
+	}
+	rng := rand.New(rand.NewPCG(opts.Seed, 17))
+	rng.Shuffle(len(utts), func(i, j int) { utts[i], utts[j] = utts[j], utts[i] })
+	stats := feature.NewStats(fcfg.NumMels)
+	var buf []float32
+	for _, u := range utts[:min(500, len(utts))] {
+		if buf, err = data.samples(u.entry, buf); err != nil {
+			return acoustic.FrontEnd{}, err
+		}
+		frames, _ := ext.Compute(buf)
+		if err := stats.Add(frames); err != nil {
+			return acoustic.FrontEnd{}, err
+		}
+	}
+	norm, err := stats.Norm(0.1)
+	if err != nil {
+		return acoustic.FrontEnd{}, err
+	}
+	return acoustic.FrontEnd{Features: fcfg, Norm: norm}, nil
+}
+
+func limitDev(dev []utterance, limit int) []utterance {
+	if limit <= 0 || limit >= len(dev) {
+		return dev
+	}
+	// Keep every k-th utterance so each corpus stays represented.
+	step := float64(len(dev)) / float64(limit)
+	out := make([]utterance, 0, limit)
+	for i := 0; i < limit; i++ {
+		out = append(out, dev[int(float64(i)*step)])
+	}
+	return out
+}
+
+func totalHours(utts []utterance) float64 {
+	var n int
+	for _, u := range utts {
+		n += u.samples
+	}
+	return float64(n) / 16000 / 3600
+}
+
+func writeAtomic(path string, data []byte) error {
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+func appendLedger(path string, step int64, prog progress, res evalResult) {
+	line, _ := json.Marshal(map[string]any{
+		"time": time.Now().UTC().Format(time.RFC3339), "step": step, "epoch": prog.Epoch,
+		"audio_hours_seen": prog.AudioSeconds / 3600, "train_hours": prog.TrainSeconds / 3600, "dev": res.table(),
+	})
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	f.Write(append(line, '\n'))
+}
