@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	godsp "github.com/mjibson/go-dsp/fft"
 	"gonum.org/v1/gonum/dsp/fourier"
@@ -26,32 +27,48 @@ func BenchmarkFFT(b *testing.B) {
 			p, _ := NewReal(n)
 			dst := make([]complex64, n/2+1)
 			b.ReportAllocs()
+			cpu0 := processCPU()
 			for b.Loop() {
 				p.Forward(dst, x)
 			}
+			reportCPU(b, cpu0)
 		})
 		b.Run(fmt.Sprintf("n=%d/impl=purego", n), func(b *testing.B) {
 			p, _ := NewReal(n)
 			p = p.PureGo()
 			dst := make([]complex64, n/2+1)
 			b.ReportAllocs()
+			cpu0 := processCPU()
 			for b.Loop() {
 				p.Forward(dst, x)
 			}
+			reportCPU(b, cpu0)
 		})
 		b.Run(fmt.Sprintf("n=%d/impl=gonum", n), func(b *testing.B) {
 			f := fourier.NewFFT(n)
 			dst := make([]complex128, n/2+1)
 			b.ReportAllocs()
+			cpu0 := processCPU()
 			for b.Loop() {
 				f.Coefficients(dst, x64)
 			}
+			reportCPU(b, cpu0)
 		})
 		b.Run(fmt.Sprintf("n=%d/impl=godsp", n), func(b *testing.B) {
 			b.ReportAllocs()
+			cpu0 := processCPU()
 			for b.Loop() {
 				godsp.FFTReal(x64)
 			}
+			reportCPU(b, cpu0)
 		})
+	}
+}
+
+// reportCPU adds cpu-ns/op: CPU time of this process per operation, which
+// a loaded machine still measures (wall ns/op mostly measures waiting).
+func reportCPU(b *testing.B, cpu0 time.Duration) {
+	if cpu := processCPU() - cpu0; cpu > 0 {
+		b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
 	}
 }
