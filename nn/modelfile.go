@@ -281,11 +281,7 @@ func fillParams(f *safetensors.File, want map[string]*Param, consider func(name 
 			continue // an int8 scale tensor
 		}
 		if t.DType == safetensors.I8 {
-			q, err := readInt8(f, t.Name, t.Shape)
-			if err == nil {
-				err = q.Dequantize(p.Value)
-			}
-			if err != nil {
+			if err := dequantizeInto(f, t.Name, t.Shape, p.Value); err != nil {
 				return fmt.Errorf("tensor %s (params partly overwritten): %w", t.Name, err)
 			}
 			continue
@@ -316,6 +312,31 @@ func int8Scales(f *safetensors.File, name string, shape []int) ([]float32, error
 		}
 	}
 	return scales, nil
+}
+
+// dequantizeInto writes the I8 tensor name, times its scales, into dst
+// straight from the stored bytes.
+func dequantizeInto(f *safetensors.File, name string, shape []int, dst []float32) error {
+	scales, err := int8Scales(f, name, shape)
+	if err != nil {
+		return err
+	}
+	raw, err := f.Bytes(name)
+	if err != nil {
+		return err
+	}
+	if len(raw) != len(dst) {
+		return fmt.Errorf("int8 tensor %s: %d values for %d", name, len(raw), len(dst))
+	}
+	cols := len(raw) / shape[0]
+	for r, s := range scales {
+		row := raw[r*cols : (r+1)*cols]
+		out := dst[r*cols : (r+1)*cols]
+		for i, b := range row {
+			out[i] = float32(int8(b)) * s
+		}
+	}
+	return nil
 }
 
 // readInt8 reads an I8 tensor and its scales.

@@ -5,7 +5,32 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
+	"unsafe"
 )
+
+// littleEndian reports whether the machine stores numbers as the format
+// does, in which case F32 data is moved with one copy rather than decoded.
+var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
+
+// f16Table maps every binary16 code to its float32 value: 256 KiB, built
+// on first use and never written again, and several times faster than
+// converting each weight of a large F16 model.
+var f16Table = sync.OnceValue(func() *[1 << 16]float32 {
+	var t [1 << 16]float32
+	for h := range t {
+		t[h] = F16ToFloat32(uint16(h))
+	}
+	return &t
+})
+
+// float32Bytes views a float32 slice as its bytes.
+func float32Bytes(f []float32) []byte {
+	if len(f) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(&f[0])), 4*len(f))
+}
 
 // DType is a tensor element type, spelled as in the header.
 type DType string
@@ -127,6 +152,12 @@ func BF16ToFloat32(h uint16) float32 { return math.Float32frombits(uint32(h) << 
 // EncodeFloat32 appends src to dst in dtype d (F32, F16, BF16 or F64),
 // little-endian, rounding to nearest even where d is narrower.
 func EncodeFloat32(dst []byte, d DType, src []float32) ([]byte, error) {
+	return encodeFloat32(dst, d, src, littleEndian)
+}
+
+// encodeFloat32 is EncodeFloat32; native allows the single-copy F32 path
+// (tests turn it off to check the portable loop).
+func encodeFloat32(dst []byte, d DType, src []float32, native bool) ([]byte, error) {
 	if !d.IsFloat() {
 		return dst, fmt.Errorf("safetensors: cannot encode float32 as %s", d)
 	}
@@ -135,6 +166,10 @@ func EncodeFloat32(dst []byte, d DType, src []float32) ([]byte, error) {
 	out := dst[n:]
 	switch d {
 	case F32:
+		if native {
+			copy(out, float32Bytes(src))
+			break
+		}
 		for i, v := range src {
 			binary.LittleEndian.PutUint32(out[4*i:], math.Float32bits(v))
 		}
@@ -158,6 +193,11 @@ func EncodeFloat32(dst []byte, d DType, src []float32) ([]byte, error) {
 // F64) into dst, which must hold exactly len(src)/d.Size() elements. F64
 // values are rounded to float32.
 func DecodeFloat32(dst []float32, d DType, src []byte) error {
+	return decodeFloat32(dst, d, src, littleEndian)
+}
+
+// decodeFloat32 is DecodeFloat32; native allows the single-copy F32 path.
+func decodeFloat32(dst []float32, d DType, src []byte, native bool) error {
 	if !d.IsFloat() {
 		return fmt.Errorf("safetensors: cannot decode %s as float32", d)
 	}
@@ -166,12 +206,17 @@ func DecodeFloat32(dst []float32, d DType, src []byte) error {
 	}
 	switch d {
 	case F32:
+		if native {
+			copy(float32Bytes(dst), src)
+			break
+		}
 		for i := range dst {
 			dst[i] = math.Float32frombits(binary.LittleEndian.Uint32(src[4*i:]))
 		}
 	case F16:
+		table := f16Table()
 		for i := range dst {
-			dst[i] = F16ToFloat32(binary.LittleEndian.Uint16(src[2*i:]))
+			dst[i] = table[binary.LittleEndian.Uint16(src[2*i:])]
 		}
 	case BF16:
 		for i := range dst {

@@ -143,3 +143,27 @@ func TestEncodeDecode(t *testing.T) {
 		t.Error("decoded a ragged buffer")
 	}
 }
+
+// TestPortablePathsMatchNative checks the byte-by-byte loops used on
+// big-endian machines against the single-copy path (and vice versa).
+func TestPortablePathsMatchNative(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 3))
+	src := make([]float32, 1001)
+	for i := range src {
+		src[i] = math.Float32frombits(r.Uint32())
+	}
+	a, _ := encodeFloat32(nil, F32, src, true)
+	b, _ := encodeFloat32(nil, F32, src, false)
+	if string(a) != string(b) {
+		t.Fatal("F32 encodings differ")
+	}
+	x := make([]float32, len(src))
+	y := make([]float32, len(src))
+	_ = decodeFloat32(x, F32, a, true)
+	_ = decodeFloat32(y, F32, a, false)
+	for i := range src {
+		if math.Float32bits(x[i]) != math.Float32bits(src[i]) || math.Float32bits(y[i]) != math.Float32bits(src[i]) {
+			t.Fatalf("value %d: %x %x, want %x", i, math.Float32bits(x[i]), math.Float32bits(y[i]), math.Float32bits(src[i]))
+		}
+	}
+}
