@@ -56,7 +56,7 @@ func tokenize(dst []token, s string) []token {
 			continue
 		}
 		chunkStart := i == 0 || s[i-1] == ' ' || strings.IndexByte(`("'<[`, s[i-1]) >= 0
-		if chunkStart && (isAlnum(c) || c == '(' || c == '+') {
+		if chunkStart && (isDigit(c) || c == '(' || c == '+' || (isLetter(c) && addressLike(s[i:]))) {
 			if t, n, ok := matchChunk(s[i:]); ok {
 				t.space = space
 				dst = append(dst, t)
@@ -128,6 +128,23 @@ func tokenize(dst []token, s string) []token {
 	return dst
 }
 
+// addressLike reports whether the chunk at the start of s holds an "@",
+// or a "." or ":" followed by a letter: the cheap test before isEmail and
+// isURL, which most words fail.
+func addressLike(s string) bool {
+	for i := 0; i < len(s) && s[i] != ' '; i++ {
+		switch s[i] {
+		case '@':
+			return true
+		case '.', ':':
+			if i+1 < len(s) && isAlnum(s[i+1]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // scanNumber returns the end of the number starting at i: digits with
 // optional "," thousands groups (only where every group has three digits)
 // and an optional "." decimal part.
@@ -182,7 +199,11 @@ func matchChunk(s string) (token, int, bool) {
 	}
 	chunk := s[:end]
 	// Trailing sentence punctuation is not part of an address.
-	core := strings.TrimRight(chunk, `.,;:!?)]}"'>`)
+	k := len(chunk)
+	for k > 0 && strings.IndexByte(`.,;:!?)]}"'>`, chunk[k-1]) >= 0 {
+		k--
+	}
+	core := chunk[:k]
 	c := chunk[0]
 	if isLetter(c) || isDigit(c) {
 		if strings.IndexByte(core, '@') >= 0 && isEmail(core) {
