@@ -44,7 +44,8 @@
 // "ﬁ" is "fi"; curly quotes and dashes become their ASCII meanings; ß, æ,
 // ø and their kin are transliterated. Letters with no obvious English
 // spelling (Greek, Cyrillic, CJK) are dropped, and NormalizeReport counts
-// them.
+// them. Bytes that are not valid UTF-8 are read as Windows-1252 (Latin-1),
+// and the sentence scanner also reads UTF-16 with a byte-order mark.
 //
 // # Sentences and LM text
 //

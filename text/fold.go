@@ -81,7 +81,12 @@ func fold(s string, rep *Report) string {
 	}
 	var b strings.Builder
 	b.Grow(len(s) + 8)
-	for _, r := range s {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			r = cp1252(s[i]) // not UTF-8: read the byte as Windows-1252
+		}
+		i += size
 		switch {
 		case r < ' ' || r == 0x7f:
 			b.WriteByte(' ')
@@ -152,4 +157,21 @@ func foldRune(b *strings.Builder, r rune, rep *Report) {
 		rep.Dropped++
 		b.WriteByte(' ')
 	}
+}
+
+// cp1252 decodes one byte of Windows-1252 (a superset of Latin-1), the
+// usual encoding of text files that are not UTF-8. Bytes the code page
+// leaves undefined become U+FFFD, which fold drops.
+func cp1252(c byte) rune {
+	if c < 0x80 || c >= 0xa0 {
+		return rune(c)
+	}
+	return cp1252High[c-0x80]
+}
+
+var cp1252High = [32]rune{
+	'\u20ac', '\ufffd', '\u201a', '\u0192', '\u201e', '\u2026', '\u2020', '\u2021',
+	'\u02c6', '\u2030', '\u0160', '\u2039', '\u0152', '\ufffd', '\u017d', '\ufffd',
+	'\ufffd', '\u2018', '\u2019', '\u201c', '\u201d', '\u2022', '\u2013', '\u2014',
+	'\u02dc', '\u2122', '\u0161', '\u203a', '\u0153', '\ufffd', '\u017e', '\u0178',
 }

@@ -7,6 +7,9 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	unicode16 "golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
 )
 
 // MaxSentenceBytes bounds one sentence: text that runs on this long
@@ -48,9 +51,16 @@ type SentenceScanner struct {
 	lines   int  // newlines in that whitespace
 }
 
-// NewSentenceScanner returns a scanner reading r.
+// NewSentenceScanner returns a scanner reading r. Text is UTF-8, or
+// UTF-16 with a byte-order mark; bytes that are not valid UTF-8 are read
+// as Windows-1252 (Latin-1).
 func NewSentenceScanner(r io.Reader) *SentenceScanner {
-	return &SentenceScanner{r: bufio.NewReaderSize(r, 64<<10)}
+	br := bufio.NewReaderSize(r, 64<<10)
+	if bom, _ := br.Peek(2); len(bom) == 2 && (bom[0] == 0xff && bom[1] == 0xfe || bom[0] == 0xfe && bom[1] == 0xff) {
+		dec := unicode16.BOMOverride(unicode16.UTF8.NewDecoder())
+		br = bufio.NewReaderSize(transform.NewReader(br, dec), 64<<10)
+	}
+	return &SentenceScanner{r: br}
 }
 
 // Text returns the sentence the last Scan found, whitespace collapsed.
@@ -70,7 +80,13 @@ func (s *SentenceScanner) Scan() bool {
 		s.carry = 0
 	}
 	for {
-		r, _, err := s.r.ReadRune()
+		r, size, err := s.r.ReadRune()
+		if r == utf8.RuneError && size == 1 && err == nil {
+			// Not UTF-8: take the byte as Windows-1252, as fold does.
+			s.r.UnreadRune()
+			c, _ := s.r.ReadByte()
+			r = cp1252(c)
+		}
 		if err != nil {
 			if err != io.EOF {
 				s.err = err

@@ -91,3 +91,22 @@ func TestSentencesError(t *testing.T) {
 		t.Fatalf("got %q, err %v; want two sentences then boom", got, err)
 	}
 }
+
+func TestEncodings(t *testing.T) {
+	// Windows-1252 bytes: "Café “ok” – 5€"
+	latin := "Caf\xe9 \x93ok\x94 \x96 5\x80"
+	if got := Normalize(latin); got != "cafe ok five euros" {
+		t.Errorf("Normalize(cp1252) = %q", got)
+	}
+	if got := SplitSentences("Caf\xe9. Na\xefve."); !reflect.DeepEqual(got, []string{"Café.", "Naïve."}) {
+		t.Errorf("SplitSentences(cp1252) = %q", got)
+	}
+	// UTF-16LE with a byte-order mark.
+	u16 := []byte{0xff, 0xfe}
+	for _, r := range "Hi there. Bye." {
+		u16 = append(u16, byte(r), 0)
+	}
+	if got := SplitSentences(string(u16)); !reflect.DeepEqual(got, []string{"Hi there.", "Bye."}) {
+		t.Errorf("SplitSentences(UTF-16) = %q", got)
+	}
+}
