@@ -206,8 +206,7 @@ func squareSumGeneric(dst, re, im []float32) {
 
 // FFTTwiddles returns the twiddle table FFTRadix{r} expects for a stage of
 // radix r on sub-transforms of length n = r·m: W_n^(k·p) for p < m and
-// k = 1..r−1, as (re, im) pairs. Angles are computed in float64 and
-// reduced exactly, so every table entry is correctly rounded.
+// k = 1..r−1, as (re, im) pairs, computed in float64 (see Twiddle).
 func FFTTwiddles(radix, m int) []float32 {
 	n := radix * m
 	tw := make([]float32, 0, 2*(radix-1)*m)
