@@ -25,5 +25,5 @@ func ExampleReal() {
 	fmt.Printf("round trip x[10] = %.4f (was %.4f)\n", back[10], x[10])
 	// Output:
 	// bins 201, |X[3]| = 200.0, |X[4]| < 1e-3: true
-	// round trip x[10] = 0.5878 (was 0.5878)
+	// round trip x[10] = 0.8910 (was 0.8910)
 }
