@@ -36,3 +36,33 @@ func PrepareShared(ctx context.Context, sharedCorpora, dir string, progress io.W
 	}
 	return trainPath, devPath, nil
 }
+
+// PrepareSynth makes (or resumes) the synthetic batch cfg under dir
+// (CacheDir() when empty), reading sentences from sharedRoot/text/lm unless
+// cfg.TextDir says otherwise and never a sentence of the dev split
+// (sharedRoot/corpora), then caches its audio. It returns the batch's
+// manifest, ready to be listed beside train.jsonl.
+func PrepareSynth(ctx context.Context, sharedRoot, dir string, cfg SynthConfig, progress io.Writer) (string, error) {
+	if dir == "" {
+		d, err := CacheDir()
+		if err != nil {
+			return "", err
+		}
+		dir = d
+	}
+	if cfg.TextDir == "" {
+		cfg.TextDir = filepath.Join(sharedRoot, "text", "lm")
+	}
+	if cfg.Exclude == nil {
+		entries, err := SharedAll(filepath.Join(sharedRoot, "corpora"), Options{Normalize: cfg.Normalize})
+		if err != nil {
+			return "", fmt.Errorf("read dev texts: %w", err)
+		}
+		cfg.Exclude = DevTexts(entries)
+	}
+	manifest, _, err := Synthesize(ctx, cfg, dir, progress)
+	if err != nil {
+		return manifest, err
+	}
+	return manifest, BuildCache(ctx, []string{manifest}, dir, progress)
+}
