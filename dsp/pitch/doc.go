@@ -7,7 +7,8 @@
 // by default, the same grid as dsp/feature's centred log-mel frames), and
 // a signal of n samples gives 1 + n/hop frames. For each frame YIN computes
 // the difference function d(τ) = Σ_j (x_j − x_{j+τ})² over an integration
-// window of one longest period (1/MinHz), via an FFT cross-correlation,
+// window of one longest period (1/MinHz) centred on the frame, via an FFT
+// cross-correlation,
 // normalises it cumulatively (d'(τ) = d(τ)·τ / Σ_{k≤τ} d(k)), takes the
 // first dip below Threshold inside [1/MaxHz, 1/MinHz] (its local
 // minimum) or else the global minimum, and refines it by parabolic

@@ -94,6 +94,7 @@ type Tracker struct {
 	corr           []float32
 	cum            []float64 // prefix sums of squares over the segment
 	cmnd           []float64
+	diff           []float64 // d(τ)
 	track          Track
 }
 
@@ -119,6 +120,7 @@ func New(c Config) (*Tracker, error) {
 	t.corr = make([]float32, n)
 	t.cum = make([]float64, t.win+t.tauMax+1)
 	t.cmnd = make([]float64, t.tauMax+2)
+	t.diff = make([]float64, t.tauMax+2)
 	return t, nil
 }
 
@@ -164,7 +166,7 @@ func (t *Tracker) Track(samples []float32) Track {
 	segLen := t.win + t.tauMax
 	for f := 0; f < n; f++ {
 		center := f * c.HopSamples
-		start := center - segLen/2
+		start := center - t.win/2 - t.tauMax*8/16
 		var framePeak float32
 		for i := 0; i < segLen; i++ {
 			var v float32
@@ -214,6 +216,7 @@ func (t *Tracker) yin() (period, dip float64) {
 	for tau := 1; tau <= tauMax; tau++ {
 		d := e0 + (t.cum[tau+w] - t.cum[tau]) - 2*float64(t.corr[tau])
 		d = max(d, 0)
+		t.diff[tau] = d
 		running += d
 		if running > 0 {
 			t.cmnd[tau] = d * float64(tau) / running
@@ -246,14 +249,16 @@ func (t *Tracker) yin() (period, dip float64) {
 	if best == tauMax {
 		return 0, t.cmnd[best]
 	}
-	// Parabolic interpolation through the three points around the minimum.
-	y0, y1, y2 := t.cmnd[best-1], t.cmnd[best], t.cmnd[best+1]
+	// Parabolic interpolation through the three points around the minimum
+	// of the raw difference function d (YIN step 5; d' is biased by its
+	// τ-dependent normalisation).
+	y0, y1, y2 := t.diff[best-1], t.diff[best], t.diff[best+1]
 	shift := 0.0
 	if den := y0 - 2*y1 + y2; den > 0 {
 		shift = 0.5 * (y0 - y2) / den
 		shift = max(-1, min(1, shift))
 	}
-	return float64(best) + shift, y1
+	return float64(best) + shift, t.cmnd[best]
 }
 
 func resize(s []float32, n int) []float32 {
