@@ -201,3 +201,34 @@ func TestSharedCorpora(t *testing.T) {
 		}
 	}
 }
+
+// TestSamples decodes the committed sample clips of ../samples (made by
+// samples/make.sh): all are 16 kHz mono speech a few seconds long.
+func TestSamples(t *testing.T) {
+	files, _ := filepath.Glob("../samples/*.*")
+	n := 0
+	for _, p := range files {
+		if ext := filepath.Ext(p); ext != ".wav" && ext != ".flac" && ext != ".mp3" {
+			continue
+		}
+		n++
+		x, err := Load(p, 16000)
+		if err != nil {
+			t.Errorf("%v", err)
+			continue
+		}
+		if sec := float64(len(x)) / 16000; sec < 2 || sec > 6 {
+			t.Errorf("%s: %.2f s", p, sec)
+		}
+		var peak float32
+		for _, v := range x {
+			peak = max(peak, v, -v)
+		}
+		if peak < 0.1 {
+			t.Errorf("%s: peak %.3f, silent?", p, peak)
+		}
+	}
+	if n == 0 {
+		t.Skip("no samples/ directory")
+	}
+}

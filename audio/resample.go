@@ -37,18 +37,18 @@ func kaiserBeta(attDB float64) float64 {
 }
 
 // besselI0 is the zeroth-order modified Bessel function of the first kind,
-// by its power series (converges quickly for the β used here).
+// by the polynomial approximations of Abramowitz & Stegun 9.8.1 and 9.8.2
+// (relative error below 2e-7, far under what an 80 dB window needs), which
+// keep building a resampler's table fast.
 func besselI0(x float64) float64 {
-	sum, term := 1.0, 1.0
-	q := x * x / 4
-	for k := 1; k < 200; k++ {
-		term *= q / float64(k*k)
-		sum += term
-		if term < sum*1e-17 {
-			break
-		}
+	ax := math.Abs(x)
+	if ax < 3.75 {
+		y := (x / 3.75) * (x / 3.75)
+		return 1 + y*(3.5156229+y*(3.0899424+y*(1.2067492+y*(0.2659732+y*(0.0360768+y*0.0045813)))))
 	}
-	return sum
+	y := 3.75 / ax
+	return math.Exp(ax) / math.Sqrt(ax) * (0.39894228 + y*(0.01328592+y*(0.00225319+y*(-0.00157565+y*(0.00916281+
+		y*(-0.02057706+y*(0.02635537+y*(-0.01647633+y*0.00392377))))))))
 }
 
 // lowpass is the continuous windowed-sinc kernel h(t), t in input samples:
@@ -134,11 +134,24 @@ func Resample(src Source, to Rate) Source {
 	// Row p holds the taps of phase p/up: tap j multiplies input index
 	// n-half+1+j, at distance t = half-1-j+p/up from the output time.
 	if r.up*r.taps <= maxPolyphase {
+		// Every coefficient is h at a multiple of 1/up; h is even, so
+		// evaluate each distance once.
+		half := r.lp.half
+		hm := make([]float32, half*r.up+1)
+		for m := range hm {
+			hm[m] = float32(r.lp.at(float64(m) / float64(r.up)))
+		}
 		r.table = make([]float32, r.up*r.taps)
 		for p := range r.up {
 			row := r.table[p*r.taps : (p+1)*r.taps]
-			for j := range 2 * r.lp.half {
-				row[j] = float32(r.lp.at(float64(r.lp.half-1-j) + float64(p)/float64(r.up)))
+			for j := range 2 * half {
+				m := (half-1-j)*r.up + p
+				if m < 0 {
+					m = -m
+				}
+				if m < len(hm) {
+					row[j] = hm[m]
+				}
 			}
 		}
 	} else {
