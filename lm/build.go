@@ -1,0 +1,540 @@
+package lm
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/mynah-speech/mynah/text"
+)
+
+// BuildConfig sets how a Builder estimates a model. It round-trips
+// through JSON.
+type BuildConfig struct {
+	// Order is the n-gram order, 2 to MaxOrder.
+	Order int `json:"order"`
+	// MinCounts[n-1] is the smallest raw count an n-gram of order n needs
+	// to be kept; unigrams are always kept and 0 or 1 keeps everything.
+	// N-grams that are the context or the suffix of a kept longer n-gram
+	// are kept too, as the backoff model needs them.
+	MinCounts []int `json:"min_counts,omitempty"`
+}
+
+// DefaultBuildConfig is a 4-gram with the count cutoffs a book corpus of a
+// few million words needs to fit in a few MB: trigrams seen twice,
+// 4-grams seen three times.
+func DefaultBuildConfig() BuildConfig {
+	return BuildConfig{Order: 4, MinCounts: []int{0, 1, 2, 3}}
+}
+
+// Validate checks the order and the cutoffs.
+func (c BuildConfig) Validate() error {
+	if c.Order < 2 || c.Order > MaxOrder {
+		return fmt.Errorf("lm: build order %d outside 2..%d", c.Order, MaxOrder)
+	}
+	if len(c.MinCounts) > c.Order {
+		return fmt.Errorf("lm: %d count cutoffs for order %d", len(c.MinCounts), c.Order)
+	}
+	for i, m := range c.MinCounts {
+		if m < 0 {
+			return fmt.Errorf("lm: negative cutoff %d for order %d", m, i+1)
+		}
+	}
+	return nil
+}
+
+// gram is an n-gram stored reversed (w[0] is its last word) so that all
+// n-grams ending in the same words sort together.
+type gram struct {
+	w [MaxOrder]WordID
+	n uint8
+}
+
+type countedGram struct {
+	gram
+	count uint32
+}
+
+// Builder counts n-grams over sentences, streaming: memory grows with the
+// number of distinct n-grams, not with the text. It is not safe for
+// concurrent use.
+type Builder struct {
+	cfg       BuildConfig
+	ids       map[string]WordID
+	vocab     []string
+	pending   []gram
+	counted   []countedGram
+	sentences int
+	tokens    int
+	sentIDs   []WordID
+}
+
+// flushAt bounds the unsorted buffer (about 50 MB of grams).
+const flushAt = 1 << 21
+
+// NewBuilder returns an empty Builder.
+func NewBuilder(cfg BuildConfig) (*Builder, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return &Builder{
+		cfg:   cfg,
+		ids:   map[string]WordID{Unknown: UnknownID, Begin: BeginID, End: EndID},
+		vocab: []string{Unknown, Begin, End},
+	}, nil
+}
+
+func (b *Builder) id(w string) WordID {
+	if id, ok := b.ids[w]; ok {
+		return id
+	}
+	id := WordID(len(b.vocab))
+	b.ids[w] = id
+	b.vocab = append(b.vocab, w)
+	return id
+}
+
+// AddVocabulary adds words without counts: they receive only the
+// interpolation mass of the unigram distribution, the "low-mass unigrams"
+// a pronunciation dictionary's words get.
+func (b *Builder) AddVocabulary(words ...string) {
+	for _, w := range words {
+		if w != "" && !strings.ContainsAny(w, " \t\n\r\v\f") {
+			b.id(w)
+		}
+	}
+}
+
+// AddSentence counts one sentence of words, already normalised. Every
+// position yields the longest n-gram ending there (up to Order words, <s>
+// included), which is all Kneser-Ney needs: shorter n-grams are its
+// suffixes.
+func (b *Builder) AddSentence(words []string) {
+	ids := append(b.sentIDs[:0], BeginID)
+	for _, w := range words {
+		if w == "" || strings.ContainsAny(w, " \t\n\r\v\f") {
+			continue
+		}
+		ids = append(ids, b.id(w))
+	}
+	if len(ids) == 1 {
+		b.sentIDs = ids
+		return
+	}
+	ids = append(ids, EndID)
+	b.sentIDs = ids
+	b.sentences++
+	b.tokens += len(ids) - 1
+	for j := 1; j < len(ids); j++ {
+		var g gram
+		g.n = uint8(min(b.cfg.Order, j+1))
+		for k := 0; k < int(g.n); k++ {
+			g.w[k] = ids[j-k]
+		}
+		b.pending = append(b.pending, g)
+	}
+	if len(b.pending) >= flushAt {
+		b.flush()
+	}
+}
+
+// AddText splits running text into sentences and normalises each with
+// text.Normalize before counting it.
+func (b *Builder) AddText(r io.Reader) error {
+	sc := text.NewSentenceScanner(r)
+	for sc.Scan() {
+		b.AddSentence(strings.Fields(text.Normalize(sc.Text())))
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("lm: read text after %d sentences: %w", b.sentences, err)
+	}
+	return nil
+}
+
+// Stats reports how much text the builder has counted.
+func (b *Builder) Stats() (sentences, tokens, vocabulary int) {
+	return b.sentences, b.tokens, len(b.vocab)
+}
+
+func compareGrams(a, b *gram) int {
+	n := min(a.n, b.n)
+	for k := uint8(0); k < n; k++ {
+		if c := cmp.Compare(a.w[k], b.w[k]); c != 0 {
+			return c
+		}
+	}
+	return cmp.Compare(a.n, b.n)
+}
+
+// flush sorts the pending grams, merges duplicates and merges the result
+// into the counted list.
+func (b *Builder) flush() {
+	if len(b.pending) == 0 {
+		return
+	}
+	slices.SortFunc(b.pending, func(x, y gram) int { return compareGrams(&x, &y) })
+	run := make([]countedGram, 0, len(b.pending)/2)
+	for _, g := range b.pending {
+		if k := len(run) - 1; k >= 0 && run[k].gram == g {
+			run[k].count++
+			continue
+		}
+		run = append(run, countedGram{gram: g, count: 1})
+	}
+	b.pending = b.pending[:0]
+	if len(b.counted) == 0 {
+		b.counted = run
+		return
+	}
+	merged := make([]countedGram, 0, len(b.counted)+len(run))
+	i, j := 0, 0
+	for i < len(b.counted) && j < len(run) {
+		switch c := compareGrams(&b.counted[i].gram, &run[j].gram); {
+		case c < 0:
+			merged = append(merged, b.counted[i])
+			i++
+		case c > 0:
+			merged = append(merged, run[j])
+			j++
+		default:
+			x := b.counted[i]
+			x.count = uint32(min(uint64(x.count)+uint64(run[j].count), math.MaxUint32))
+			merged = append(merged, x)
+			i++
+			j++
+		}
+	}
+	merged = append(merged, b.counted[i:]...)
+	merged = append(merged, run[j:]...)
+	b.counted = merged
+}
+
+// entry is an n-gram in sentence order with its counts and estimates.
+type entry struct {
+	words    [MaxOrder]WordID
+	raw, adj uint32
+	prob     float64 // ln, interpolated
+	backoff  float64 // ln γ as a context
+	keep     bool
+}
+
+func samePrefix(a, b *gram, n int) bool {
+	for k := 0; k < n; k++ {
+		if a.w[k] != b.w[k] {
+			return false
+		}
+	}
+	return true
+}
+
+func compareForward(a, b *[MaxOrder]WordID, n int) int {
+	for k := 0; k < n; k++ {
+		if c := cmp.Compare(a[k], b[k]); c != 0 {
+			return c
+		}
+	}
+	return 0
+}
+
+// ErrNoText is returned by Estimate when no sentence was added.
+var ErrNoText = errors.New("lm: no text to estimate from")
+
+// Estimate computes the interpolated modified Kneser-Ney model of the text
+// counted so far, applies the count cutoffs and renormalises the backoff
+// weights they disturb. The Builder may go on counting afterwards.
+func (b *Builder) Estimate() (*NGrams, error) {
+	b.flush()
+	if b.sentences == 0 {
+		return nil, ErrNoText
+	}
+	order := b.cfg.Order
+	levels := make([][]entry, order)
+	for n := 1; n <= order; n++ {
+		levels[n-1] = b.collect(n)
+	}
+	// <s> is a unigram (a context) though never predicted.
+	levels[0] = append(levels[0], entry{words: [MaxOrder]WordID{BeginID}})
+	// So is every vocabulary word, counted or not.
+	seen := make([]bool, len(b.vocab))
+	for _, e := range levels[0] {
+		seen[e.words[0]] = true
+	}
+	for id := range b.vocab {
+		if !seen[id] {
+			levels[0] = append(levels[0], entry{words: [MaxOrder]WordID{WordID(id)}})
+		}
+	}
+	for n := 1; n <= order; n++ {
+		slices.SortFunc(levels[n-1], func(x, y entry) int { return compareForward(&x.words, &y.words, n) })
+	}
+	for n := 1; n <= order; n++ {
+		if err := b.estimateOrder(levels, n); err != nil {
+			return nil, err
+		}
+	}
+	b.prune(levels)
+	return b.assemble(levels), nil
+}
+
+// collect lists the n-grams of order n with raw and adjusted counts from
+// the reversed, sorted counts.
+func (b *Builder) collect(n int) []entry {
+	var out []entry
+	c := b.counted
+	for i := 0; i < len(c); {
+		if int(c[i].n) < n {
+			i++
+			continue
+		}
+		// The group: every gram whose first n reversed words match c[i]'s.
+		var e entry
+		for k := 0; k < n; k++ {
+			e.words[k] = c[i].w[n-1-k]
+		}
+		var raw uint64
+		var distinct uint32
+		last := WordID(math.MaxUint32)
+		hasLeft := false
+		j := i
+		for ; j < len(c) && int(c[j].n) >= n && samePrefix(&c[j].gram, &c[i].gram, n); j++ {
+			raw += uint64(c[j].count)
+			if int(c[j].n) > n {
+				if !hasLeft || c[j].w[n] != last {
+					distinct++
+					last = c[j].w[n]
+					hasLeft = true
+				}
+			}
+		}
+		e.raw = uint32(min(raw, math.MaxUint32))
+		if n == b.cfg.Order || e.words[0] == BeginID {
+			e.adj = e.raw
+		} else {
+			e.adj = distinct
+		}
+		out = append(out, e)
+		i = j
+	}
+	return out
+}
+
+// discounts computes D1, D2, D3+ from the counts of adjusted counts (Chen
+// and Goodman 1998, eq. 26), falling back to 0.5, 1, 1.5 where the corpus
+// is too small for the formula to give a discount between 0 and the count.
+func discounts(level []entry) [4]float64 {
+	var t [5]float64
+	for _, e := range level {
+		if e.adj >= 1 && e.adj <= 4 {
+			t[e.adj]++
+		}
+	}
+	d := [4]float64{0, 0.5, 1, 1.5}
+	if t[1] == 0 || t[2] == 0 || t[3] == 0 || t[4] == 0 {
+		return d
+	}
+	y := t[1] / (t[1] + 2*t[2])
+	est := [4]float64{0, 1 - 2*y*t[2]/t[1], 2 - 3*y*t[3]/t[2], 3 - 4*y*t[4]/t[3]}
+	for k := 1; k <= 3; k++ {
+		if !(est[k] > 0 && est[k] < float64(k)) {
+			return d
+		}
+	}
+	return est
+}
+
+func discount(d [4]float64, adj uint32) float64 {
+	return d[min(adj, 3)]
+}
+
+// find returns the index of words in a sorted level, or -1.
+func find(level []entry, words []WordID) int {
+	n := len(words)
+	var key [MaxOrder]WordID
+	copy(key[:], words)
+	i, ok := slices.BinarySearchFunc(level, key, func(e entry, k [MaxOrder]WordID) int { return compareForward(&e.words, &k, n) })
+	if !ok {
+		return -1
+	}
+	return i
+}
+
+// estimateOrder fills in the interpolated probabilities of order n and the
+// backoff weights (γ) of their contexts in order n-1.
+func (b *Builder) estimateOrder(levels [][]entry, n int) error {
+	level := levels[n-1]
+	d := discounts(level)
+	// Group by context: the first n-1 words, contiguous in forward order.
+	for i := 0; i < len(level); {
+		j := i
+		var total float64
+		var nk [4]float64
+		for ; j < len(level) && compareForward(&level[j].words, &level[i].words, n-1) == 0; j++ {
+			e := &level[j]
+			if n == 1 && e.words[0] == BeginID {
+				continue
+			}
+			total += float64(e.adj)
+			if e.adj > 0 {
+				nk[min(e.adj, 3)]++
+			}
+		}
+		if total == 0 {
+			if n == 1 {
+				return ErrNoText
+			}
+			i = j
+			continue
+		}
+		gamma := (d[1]*nk[1] + d[2]*nk[2] + d[3]*nk[3]) / total
+		for k := i; k < j; k++ {
+			e := &level[k]
+			if n == 1 && e.words[0] == BeginID {
+				e.prob = math.Inf(-1)
+				continue
+			}
+			p := 0.0
+			if e.adj > 0 {
+				p = (float64(e.adj) - discount(d, e.adj)) / total
+			}
+			var lower float64
+			if n == 1 {
+				lower = 1 / float64(len(b.vocab)-1) // uniform over all but <s>
+			} else {
+				lo := find(levels[n-2], e.words[1:n])
+				if lo < 0 {
+					return fmt.Errorf("lm: internal error: suffix of an order-%d n-gram missing", n)
+				}
+				lower = math.Exp(levels[n-2][lo].prob)
+			}
+			e.prob = math.Log(p + gamma*lower)
+		}
+		if n > 1 {
+			if h := find(levels[n-2], level[i].words[:n-1]); h >= 0 {
+				levels[n-2][h].backoff = math.Log(gamma)
+			}
+		}
+		i = j
+	}
+	return nil
+}
+
+// prune applies the count cutoffs from the highest order down, keeping
+// every context and suffix a kept n-gram needs, then renormalises the
+// backoff weights of contexts that lost extensions so each conditional
+// distribution still sums to one.
+func (b *Builder) prune(levels [][]entry) {
+	order := len(levels)
+	for i := range levels[0] {
+		levels[0][i].keep = true
+	}
+	for n := order; n >= 2; n-- {
+		minCount := 0
+		if n-1 < len(b.cfg.MinCounts) {
+			minCount = b.cfg.MinCounts[n-1]
+		}
+		for i := range levels[n-1] {
+			e := &levels[n-1][i]
+			if int(e.raw) >= minCount {
+				e.keep = true
+			}
+			if e.keep && n > 2 {
+				if h := find(levels[n-2], e.words[:n-1]); h >= 0 {
+					levels[n-2][h].keep = true
+				}
+				if s := find(levels[n-2], e.words[1:n]); s >= 0 {
+					levels[n-2][s].keep = true
+				}
+			}
+		}
+	}
+	for n := 2; n <= order; n++ {
+		level := levels[n-1]
+		for i := 0; i < len(level); {
+			j := i
+			pruned := false
+			var kept, keptLower float64
+			for ; j < len(level) && compareForward(&level[j].words, &level[i].words, n-1) == 0; j++ {
+				e := &level[j]
+				if !e.keep {
+					pruned = true
+					continue
+				}
+				kept += math.Exp(e.prob)
+				if lo := find(levels[n-2], e.words[1:n]); lo >= 0 {
+					keptLower += math.Exp(levels[n-2][lo].prob)
+				}
+			}
+			if pruned {
+				if h := find(levels[n-2], level[i].words[:n-1]); h >= 0 {
+					num, den := 1-kept, 1-keptLower
+					if num > 0 && den > 0 {
+						levels[n-2][h].backoff = math.Log(num / den)
+					}
+				}
+			}
+			i = j
+		}
+	}
+}
+
+// assemble converts the kept entries to an NGrams in log10.
+func (b *Builder) assemble(levels [][]entry) *NGrams {
+	g := &NGrams{Vocab: slices.Clone(b.vocab), Orders: make([]OrderTable, len(levels))}
+	const lnToLog10 = 1 / math.Ln10
+	uni := &g.Orders[0]
+	uni.Words = make([]WordID, len(b.vocab))
+	uni.LogProb = make([]float32, len(b.vocab))
+	uni.Backoff = make([]float32, len(b.vocab))
+	for _, e := range levels[0] {
+		id := e.words[0]
+		uni.Words[id] = id
+		if id == BeginID {
+			uni.LogProb[id] = -99
+		} else {
+			uni.LogProb[id] = float32(e.prob * lnToLog10)
+		}
+		uni.Backoff[id] = float32(e.backoff * lnToLog10)
+	}
+	for n := 2; n <= len(levels); n++ {
+		t := &g.Orders[n-1]
+		for _, e := range levels[n-1] {
+			if !e.keep {
+				continue
+			}
+			t.Words = append(t.Words, e.words[:n]...)
+			t.LogProb = append(t.LogProb, float32(e.prob*lnToLog10))
+			if n < len(levels) {
+				t.Backoff = append(t.Backoff, float32(e.backoff*lnToLog10))
+			}
+		}
+	}
+	return g
+}
+
+// BuildFromFiles is the one call `train lm` makes: it reads each file as
+// running text (normalised with text.Normalize), adds the extra
+// vocabulary words as low-mass unigrams, and estimates.
+func BuildFromFiles(cfg BuildConfig, paths []string, extraVocabulary []string) (*NGrams, error) {
+	b, err := NewBuilder(cfg)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range paths {
+		f, err := os.Open(p)
+		if err != nil {
+			return nil, fmt.Errorf("lm: %w", err)
+		}
+		err = b.AddText(f)
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("lm: %s: %w", p, err)
+		}
+	}
+	b.AddVocabulary(extraVocabulary...)
+	return b.Estimate()
+}
