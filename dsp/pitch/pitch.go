@@ -166,7 +166,11 @@ func (t *Tracker) Track(samples []float32) Track {
 	segLen := t.win + t.tauMax
 	for f := 0; f < n; f++ {
 		center := f * c.HopSamples
-		start := center - t.win/2 - t.tauMax*8/16
+		// The integration window [center − W/2, center + W/2) is centred on
+		// the frame; the lags reach forward from it. (Centring the whole
+		// segment instead puts the analysis ~τ_max/2 early: on the Praat
+		// goldens that costs 3 points of F0 agreement.)
+		start := center - t.win/2
 		var framePeak float32
 		for i := 0; i < segLen; i++ {
 			var v float32
