@@ -201,4 +201,3 @@ func TestWriteFuzzCorpus(t *testing.T) {
 	write("FuzzDecodeRaw", 1, []byte{1, 2, 3}, uint8(2), uint8(2))
 	write("FuzzDecodeRaw", 2, []byte("RIFF\x00\x00"), uint8(1), uint8(0))
 }
-
