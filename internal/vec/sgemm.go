@@ -157,6 +157,13 @@ type sgemmImpl struct {
 	// whose rows are ldc apart, applying the tile flags (flagAccumulate
 	// and the epilogue; bias then holds nr values). 1 ≤ rows ≤ mr, kc ≥ 1.
 	micro func(rows, kc int, a, b []float32, bs int, c []float32, ldc int, flags int, bias []float32)
+	// packBT16 transposes 16 stored rows of B into a 16-wide panel (used
+	// when nr = 16); packBT16Go or an assembly version of it.
+	packBT16 func(panel []float32, b []float32, ldb, kb int)
+	// packA6 interleaves 6 rows of A into a panel (used when mr = 6).
+	packA6 func(panel []float32, alpha float32, a []float32, lda, kb int)
+	// packAT packs op(A) = Aᵀ (see packATGo).
+	packAT func(dst []float32, alpha float32, a []float32, lda, kb, mb int)
 	// pool recycles packing buffers between calls; it holds no state a
 	// result could depend on.
 	pool *sync.Pool
@@ -193,10 +200,13 @@ type sgemmWork struct {
 }
 
 func newSgemmImpl(name string, mr, nr, kc, mc, nc, directB int, micro func(rows, kc int, a, b []float32, bs int, c []float32, ldc int, flags int, bias []float32)) *sgemmImpl {
-	return &sgemmImpl{
+	g := &sgemmImpl{
 		name: name, mr: mr, nr: nr, kc: kc, mc: mc, nc: nc, directB: directB, micro: micro,
+		packBT16: packBT16Go, packA6: packA6Go,
 		pool: &sync.Pool{New: func() any { return new(sgemmWork) }},
 	}
+	g.packAT = g.packATGo
+	return g
 }
 
 // grow returns s resized to n elements, reallocating only when it must.
@@ -229,7 +239,7 @@ func (g *sgemmImpl) run(transA, transB bool, m, n, k int, alpha float32, a []flo
 	ncMax := min(g.nc, roundUp(n, g.nr))
 	mcMax := min(g.mc, roundUp(m, g.mr))
 	w.b = grow(w.b, kcMax*roundUp(ncMax, g.nr))
-	w.a = grow(w.a, kcMax*mcMax)
+	w.a = grow(w.a, kcMax*mcMax+packSlack)
 	w.tile = grow(w.tile, g.mr*g.nr)
 	w.bias = grow(w.bias, g.nr)
 	epilogue := epilogueFlags(ep)
@@ -335,26 +345,20 @@ func (g *sgemmImpl) macro(w *sgemmWork, mb, nb, kb int, bPacked []float32, c []f
 
 // packA copies alpha·op(A)[ic:ic+mb, pc:pc+kb] into dst as panels of mr
 // rows, each stored k-major (kb steps of mr floats); the last panel holds
-// only the rows that remain, so panel ir starts at ir·kb.
+// only the rows that remain, so panel ir starts at ir·kb. dst has
+// packSlack floats to spare past mb·kb.
 func (g *sgemmImpl) packA(dst []float32, transA bool, alpha float32, a []float32, lda, ic, pc, mb, kb int) {
+	if transA {
+		g.packAT(dst, alpha, a[pc*lda+ic:], lda, kb, mb)
+		return
+	}
 	for ir := 0; ir < mb; ir += g.mr {
 		rows := min(g.mr, mb-ir)
+		if rows == 6 && g.mr == 6 {
+			g.packA6(dst[ir*kb:], alpha, a[(ic+ir)*lda+pc:], lda, kb)
+			continue
+		}
 		panel := dst[ir*kb : ir*kb+rows*kb]
-		if transA {
-			// op(A)[i][p] = A[p][i]: each k step is a contiguous run of rows.
-			for p := 0; p < kb; p++ {
-				src := a[(pc+p)*lda+ic+ir : (pc+p)*lda+ic+ir+rows]
-				out := panel[p*rows : p*rows+rows]
-				for r, v := range src {
-					out[r] = alpha * v
-				}
-			}
-			continue
-		}
-		if rows == 6 {
-			packA6(panel, alpha, a[(ic+ir)*lda+pc:], lda, kb)
-			continue
-		}
 		for r := 0; r < rows; r++ {
 			src := a[(ic+ir+r)*lda+pc : (ic+ir+r)*lda+pc+kb]
 			for p, v := range src {
@@ -364,9 +368,37 @@ func (g *sgemmImpl) packA(dst []float32, transA bool, alpha float32, a []float32
 	}
 }
 
-// packA6 interleaves six rows of A (lda apart) into a 6-wide panel,
+// packSlack is how many floats past its packed data a packing routine may
+// write (packA6AVX2's overlapping stores).
+const packSlack = 8
+
+// packATGo packs op(A) = Aᵀ: a holds the stored k×m block (row p of the
+// block at a[p·lda:]), and its first mb columns become panels of mr rows.
+// It walks the stored rows in order (sequential reads) and deals each one
+// out to the panels.
+func (g *sgemmImpl) packATGo(dst []float32, alpha float32, a []float32, lda, kb, mb int) {
+	mr := g.mr
+	full := mb / mr * mr
+	for p := 0; p < kb; p++ {
+		src := a[p*lda : p*lda+mb]
+		for ir := 0; ir < full; ir += mr {
+			out := dst[ir*kb+p*mr : ir*kb+p*mr+mr]
+			for r, v := range src[ir : ir+mr] {
+				out[r] = alpha * v
+			}
+		}
+		if rows := mb - full; rows > 0 {
+			out := dst[full*kb+p*rows : full*kb+p*rows+rows]
+			for r, v := range src[full:] {
+				out[r] = alpha * v
+			}
+		}
+	}
+}
+
+// packA6Go interleaves six rows of A (lda apart) into a 6-wide panel,
 // reading six streams and writing one, so each panel line is written whole.
-func packA6(panel []float32, alpha float32, a []float32, lda, kb int) {
+func packA6Go(panel []float32, alpha float32, a []float32, lda, kb int) {
 	r0 := a[0*lda : 0*lda+kb]
 	r1 := a[1*lda : 1*lda+kb]
 	r2 := a[2*lda : 2*lda+kb]
@@ -424,7 +456,7 @@ func (g *sgemmImpl) packB(dst []float32, transB bool, b []float32, ldb, pc, jc, 
 		cols := min(nr, nb-jr)
 		panel := dst[jr*kb : jr*kb+nr*kb]
 		if cols == 16 && nr == 16 {
-			packBT16(panel, b[(jc+jr)*ldb+pc:], ldb, kb)
+			g.packBT16(panel, b[(jc+jr)*ldb+pc:], ldb, kb)
 			continue
 		}
 		if cols < nr {
@@ -440,10 +472,10 @@ func (g *sgemmImpl) packB(dst []float32, transB bool, b []float32, ldb, pc, jc, 
 	}
 }
 
-// packBT16 transposes 16 stored rows of B (ldb apart, kb long) into a
+// packBT16Go transposes 16 stored rows of B (ldb apart, kb long) into a
 // 16-wide panel, writing each panel line whole; sixteen read streams fit
 // the prefetchers where a column-at-a-time scatter did not.
-func packBT16(panel []float32, b []float32, ldb, kb int) {
+func packBT16Go(panel []float32, b []float32, ldb, kb int) {
 	var rows [16][]float32
 	for j := range rows {
 		rows[j] = b[j*ldb : j*ldb+kb]

@@ -6,7 +6,67 @@ package vec
 // BLIS choice for Zen and Haswell. Blocking for AMD Zen 3 (32 KiB L1d,
 // 512 KiB L2 per core): a 256×16 B panel is 16 KiB, a 144×256 A block
 // 144 KiB, as in BLIS's zen configuration.
-var sgemmAVX2 = newSgemmImpl("avx2", 6, 16, 256, 144, 4080, 24, microAVX2)
+var sgemmAVX2 = func() *sgemmImpl {
+	g := newSgemmImpl("avx2", 6, 16, 256, 144, 4080, 24, microAVX2)
+	g.packBT16 = packBT16Asm
+	g.packA6 = packA6Asm
+	g.packAT = func(dst []float32, alpha float32, a []float32, lda, kb, mb int) {
+		packATAsm(g, dst, alpha, a, lda, kb, mb)
+	}
+	return g
+}()
+
+// packA6Asm interleaves the bulk (kb rounded down to 8) in registers and
+// the rest in Go. panel has packSlack floats to spare past 6·kb.
+func packA6Asm(panel []float32, alpha float32, a []float32, lda, kb int) {
+	_ = panel[6*kb+1]
+	_ = a[5*lda+kb-1]
+	k8 := kb &^ 7
+	if k8 > 0 {
+		packA6AVX2(&panel[0], &a[0], lda, k8, alpha)
+	}
+	for p := k8; p < kb; p++ {
+		for r := 0; r < 6; r++ {
+			panel[6*p+r] = alpha * a[r*lda+p]
+		}
+	}
+}
+
+// packATAsm packs the whole 6-row panels of Aᵀ in assembly and the last,
+// shorter panel in Go.
+func packATAsm(g *sgemmImpl, dst []float32, alpha float32, a []float32, lda, kb, mb int) {
+	panels := mb / 6
+	if panels > 0 {
+		_ = dst[6*panels*kb-1]
+		_ = a[(kb-1)*lda+6*panels-1]
+		packAT6AVX2(&dst[0], &a[0], lda, kb, panels, alpha)
+	}
+	if full := 6 * panels; full < mb {
+		rows := mb - full
+		for p := 0; p < kb; p++ {
+			out := dst[full*kb+p*rows : full*kb+p*rows+rows]
+			for r, v := range a[p*lda+full : p*lda+mb] {
+				out[r] = alpha * v
+			}
+		}
+	}
+}
+
+// packBT16Asm transposes the bulk (kb rounded down to 8) in registers and
+// the rest in Go.
+func packBT16Asm(panel []float32, b []float32, ldb, kb int) {
+	_ = panel[16*kb-1]
+	_ = b[15*ldb+kb-1]
+	k8 := kb &^ 7
+	if k8 > 0 {
+		packBT16AVX2(&panel[0], &b[0], ldb, k8)
+	}
+	for j := 0; j < 16; j++ {
+		for p := k8; p < kb; p++ {
+			panel[p*16+j] = b[j*ldb+p]
+		}
+	}
+}
 
 // sgemmDispatched is chosen once, at package initialisation, from the CPU
 // features read in cpu_amd64.go; nothing changes it afterwards.

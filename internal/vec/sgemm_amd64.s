@@ -143,6 +143,7 @@ TEXT ·sgemmKernel1x16AVX2(SB), NOSPLIT, $0-64
 	JZ         sgemmKernel1x16AVX2_tail
 
 sgemmKernel1x16AVX2_loop4:
+	PREFETCHT0   128(CX)
 	VMOVUPS      (DX), Y2
 	VMOVUPS      32(DX), Y3
 	VBROADCASTSS (CX), Y4
@@ -308,6 +309,7 @@ TEXT ·sgemmKernel2x16AVX2(SB), NOSPLIT, $0-64
 	JZ         sgemmKernel2x16AVX2_tail
 
 sgemmKernel2x16AVX2_loop4:
+	PREFETCHT0   256(CX)
 	VMOVUPS      (DX), Y4
 	VMOVUPS      32(DX), Y5
 	VBROADCASTSS (CX), Y6
@@ -562,6 +564,7 @@ TEXT ·sgemmKernel3x16AVX2(SB), NOSPLIT, $0-64
 	JZ         sgemmKernel3x16AVX2_tail
 
 sgemmKernel3x16AVX2_loop4:
+	PREFETCHT0   384(CX)
 	VMOVUPS      (DX), Y6
 	VMOVUPS      32(DX), Y7
 	VBROADCASTSS (CX), Y8
@@ -905,6 +908,7 @@ TEXT ·sgemmKernel4x16AVX2(SB), NOSPLIT, $0-64
 	JZ         sgemmKernel4x16AVX2_tail
 
 sgemmKernel4x16AVX2_loop4:
+	PREFETCHT0   512(CX)
 	VMOVUPS      (DX), Y8
 	VMOVUPS      32(DX), Y9
 	VBROADCASTSS (CX), Y10
@@ -1337,6 +1341,7 @@ TEXT ·sgemmKernel5x16AVX2(SB), NOSPLIT, $0-64
 	JZ         sgemmKernel5x16AVX2_tail
 
 sgemmKernel5x16AVX2_loop4:
+	PREFETCHT0   640(CX)
 	VMOVUPS      (DX), Y10
 	VMOVUPS      32(DX), Y11
 	VBROADCASTSS (CX), Y12
@@ -1858,6 +1863,7 @@ TEXT ·sgemmKernel6x16AVX2(SB), NOSPLIT, $0-64
 	JZ         sgemmKernel6x16AVX2_tail
 
 sgemmKernel6x16AVX2_loop4:
+	PREFETCHT0   768(CX)
 	VMOVUPS      (DX), Y12
 	VMOVUPS      32(DX), Y13
 	VBROADCASTSS (CX), Y14
@@ -2414,5 +2420,217 @@ sgemmKernel6x16AVX2_write:
 	VMOVUPS      Y2, 32(CX)
 
 sgemmKernel6x16AVX2_done:
+	VZEROUPPER
+	RET
+
+// func packBT16AVX2(dst *float32, src *float32, ldb int, kb int)
+// Requires: AVX
+TEXT ·packBT16AVX2(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), AX
+	MOVQ src+8(FP), CX
+	MOVQ ldb+16(FP), DX
+	SHLQ $0x02, DX
+	MOVQ kb+24(FP), BX
+	SHRQ $0x03, BX
+	JZ   packbt_done
+	LEAQ (DX)(DX*2), SI
+
+packbt_loop:
+	MOVQ       CX, DI
+	VMOVUPS    (DI), Y0
+	VMOVUPS    (DI)(DX*1), Y1
+	VMOVUPS    (DI)(DX*2), Y2
+	VMOVUPS    (DI)(SI*1), Y3
+	LEAQ       (DI)(DX*4), DI
+	VMOVUPS    (DI), Y4
+	VMOVUPS    (DI)(DX*1), Y5
+	VMOVUPS    (DI)(DX*2), Y6
+	VMOVUPS    (DI)(SI*1), Y7
+	VUNPCKLPS  Y1, Y0, Y8
+	VUNPCKHPS  Y1, Y0, Y9
+	VUNPCKLPS  Y3, Y2, Y1
+	VUNPCKHPS  Y3, Y2, Y10
+	VUNPCKLPS  Y5, Y4, Y11
+	VUNPCKHPS  Y5, Y4, Y12
+	VUNPCKLPS  Y7, Y6, Y5
+	VUNPCKHPS  Y7, Y6, Y7
+	VSHUFPS    $0x44, Y1, Y8, Y0
+	VSHUFPS    $0xee, Y1, Y8, Y1
+	VSHUFPS    $0x44, Y10, Y9, Y2
+	VSHUFPS    $0xee, Y10, Y9, Y3
+	VSHUFPS    $0x44, Y5, Y11, Y4
+	VSHUFPS    $0xee, Y5, Y11, Y5
+	VSHUFPS    $0x44, Y7, Y12, Y6
+	VSHUFPS    $0xee, Y7, Y12, Y7
+	VPERM2F128 $0x20, Y4, Y0, Y8
+	VPERM2F128 $0x31, Y4, Y0, Y11
+	VPERM2F128 $0x20, Y5, Y1, Y9
+	VPERM2F128 $0x31, Y5, Y1, Y12
+	VPERM2F128 $0x20, Y6, Y2, Y1
+	VPERM2F128 $0x31, Y6, Y2, Y5
+	VPERM2F128 $0x20, Y7, Y3, Y10
+	VPERM2F128 $0x31, Y7, Y3, Y7
+	VMOVUPS    Y8, (AX)
+	VMOVUPS    Y9, 64(AX)
+	VMOVUPS    Y1, 128(AX)
+	VMOVUPS    Y10, 192(AX)
+	VMOVUPS    Y11, 256(AX)
+	VMOVUPS    Y12, 320(AX)
+	VMOVUPS    Y5, 384(AX)
+	VMOVUPS    Y7, 448(AX)
+	MOVQ       CX, DI
+	LEAQ       (CX)(DX*8), DI
+	VMOVUPS    (DI), Y0
+	VMOVUPS    (DI)(DX*1), Y1
+	VMOVUPS    (DI)(DX*2), Y2
+	VMOVUPS    (DI)(SI*1), Y3
+	LEAQ       (DI)(DX*4), DI
+	VMOVUPS    (DI), Y4
+	VMOVUPS    (DI)(DX*1), Y5
+	VMOVUPS    (DI)(DX*2), Y6
+	VMOVUPS    (DI)(SI*1), Y7
+	VUNPCKLPS  Y1, Y0, Y8
+	VUNPCKHPS  Y1, Y0, Y9
+	VUNPCKLPS  Y3, Y2, Y1
+	VUNPCKHPS  Y3, Y2, Y10
+	VUNPCKLPS  Y5, Y4, Y11
+	VUNPCKHPS  Y5, Y4, Y12
+	VUNPCKLPS  Y7, Y6, Y5
+	VUNPCKHPS  Y7, Y6, Y7
+	VSHUFPS    $0x44, Y1, Y8, Y0
+	VSHUFPS    $0xee, Y1, Y8, Y1
+	VSHUFPS    $0x44, Y10, Y9, Y2
+	VSHUFPS    $0xee, Y10, Y9, Y3
+	VSHUFPS    $0x44, Y5, Y11, Y4
+	VSHUFPS    $0xee, Y5, Y11, Y5
+	VSHUFPS    $0x44, Y7, Y12, Y6
+	VSHUFPS    $0xee, Y7, Y12, Y7
+	VPERM2F128 $0x20, Y4, Y0, Y8
+	VPERM2F128 $0x31, Y4, Y0, Y11
+	VPERM2F128 $0x20, Y5, Y1, Y9
+	VPERM2F128 $0x31, Y5, Y1, Y12
+	VPERM2F128 $0x20, Y6, Y2, Y1
+	VPERM2F128 $0x31, Y6, Y2, Y5
+	VPERM2F128 $0x20, Y7, Y3, Y10
+	VPERM2F128 $0x31, Y7, Y3, Y7
+	VMOVUPS    Y8, 32(AX)
+	VMOVUPS    Y9, 96(AX)
+	VMOVUPS    Y1, 160(AX)
+	VMOVUPS    Y10, 224(AX)
+	VMOVUPS    Y11, 288(AX)
+	VMOVUPS    Y12, 352(AX)
+	VMOVUPS    Y5, 416(AX)
+	VMOVUPS    Y7, 480(AX)
+	ADDQ       $0x20, CX
+	ADDQ       $0x00000200, AX
+	DECQ       BX
+	JNZ        packbt_loop
+
+packbt_done:
+	VZEROUPPER
+	RET
+
+// func packA6AVX2(dst *float32, src *float32, lda int, kb int, alpha float32)
+// Requires: AVX, AVX2, SSE
+TEXT ·packA6AVX2(SB), NOSPLIT, $0-36
+	MOVQ         dst+0(FP), AX
+	MOVQ         src+8(FP), CX
+	MOVQ         lda+16(FP), DX
+	SHLQ         $0x02, DX
+	MOVQ         kb+24(FP), BX
+	MOVSS        alpha+32(FP), X0
+	VBROADCASTSS X0, Y0
+	SHRQ         $0x03, BX
+	JZ           packa6_done
+	LEAQ         (DX)(DX*2), SI
+	VXORPS       Y1, Y1, Y1
+
+packa6_loop:
+	MOVQ       CX, DI
+	VMULPS     (DI), Y0, Y2
+	VMULPS     (DI)(DX*1), Y0, Y3
+	VMULPS     (DI)(DX*2), Y0, Y4
+	VMULPS     (DI)(SI*1), Y0, Y5
+	VMULPS     (DI)(DX*4), Y0, Y6
+	LEAQ       (DI)(DX*4), DI
+	VMULPS     (DI)(DX*1), Y0, Y7
+	VUNPCKLPS  Y3, Y2, Y8
+	VUNPCKHPS  Y3, Y2, Y2
+	VUNPCKLPS  Y5, Y4, Y3
+	VUNPCKHPS  Y5, Y4, Y4
+	VUNPCKLPS  Y7, Y6, Y5
+	VUNPCKHPS  Y7, Y6, Y6
+	VSHUFPS    $0x44, Y3, Y8, Y7
+	VSHUFPS    $0xee, Y3, Y8, Y3
+	VSHUFPS    $0x44, Y4, Y2, Y8
+	VSHUFPS    $0xee, Y4, Y2, Y2
+	VSHUFPS    $0x44, Y1, Y5, Y4
+	VSHUFPS    $0xee, Y1, Y5, Y5
+	VSHUFPS    $0x44, Y1, Y6, Y9
+	VSHUFPS    $0xee, Y1, Y6, Y6
+	VPERM2F128 $0x20, Y4, Y7, Y10
+	VPERM2F128 $0x31, Y4, Y7, Y4
+	VPERM2F128 $0x20, Y5, Y3, Y7
+	VPERM2F128 $0x31, Y5, Y3, Y3
+	VPERM2F128 $0x20, Y9, Y8, Y5
+	VPERM2F128 $0x31, Y9, Y8, Y8
+	VPERM2F128 $0x20, Y6, Y2, Y9
+	VPERM2F128 $0x31, Y6, Y2, Y2
+	VMOVUPS    Y10, (AX)
+	VMOVUPS    Y7, 24(AX)
+	VMOVUPS    Y5, 48(AX)
+	VMOVUPS    Y9, 72(AX)
+	VMOVUPS    Y4, 96(AX)
+	VMOVUPS    Y3, 120(AX)
+	VMOVUPS    Y8, 144(AX)
+	VMOVUPS    Y2, 168(AX)
+	ADDQ       $0x20, CX
+	ADDQ       $0xc0, AX
+	DECQ       BX
+	JNZ        packa6_loop
+
+packa6_done:
+	VZEROUPPER
+	RET
+
+// func packAT6AVX2(dst *float32, src *float32, lda int, kb int, panels int, alpha float32)
+// Requires: AVX, AVX2, SSE
+TEXT ·packAT6AVX2(SB), NOSPLIT, $0-44
+	MOVQ         dst+0(FP), AX
+	MOVQ         src+8(FP), CX
+	MOVQ         lda+16(FP), DX
+	SHLQ         $0x02, DX
+	MOVQ         kb+24(FP), BX
+	MOVQ         panels+32(FP), SI
+	MOVSS        alpha+40(FP), X0
+	VBROADCASTSS X0, Y0
+	LEAQ         (BX)(BX*2), DI
+	SHLQ         $0x03, DI
+	TESTQ        BX, BX
+	JZ           packat6_done
+	TESTQ        SI, SI
+	JZ           packat6_done
+
+packat6_row:
+	MOVQ CX, R8
+	MOVQ AX, R9
+	MOVQ SI, R10
+
+packat6_panel:
+	VMULPS  (R8), X0, X1
+	VMOVSD  16(R8), X2
+	VMULPS  X2, X0, X2
+	VMOVUPS X1, (R9)
+	VMOVSD  X2, 16(R9)
+	ADDQ    $0x18, R8
+	ADDQ    DI, R9
+	DECQ    R10
+	JNZ     packat6_panel
+	ADDQ    DX, CX
+	ADDQ    $0x18, AX
+	DECQ    BX
+	JNZ     packat6_row
+
+packat6_done:
 	VZEROUPPER
 	RET

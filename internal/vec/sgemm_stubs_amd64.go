@@ -33,3 +33,18 @@ func sgemmKernel5x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc
 //
 //go:noescape
 func sgemmKernel6x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc int, flags int, bias *float32)
+
+// packBT16AVX2 sets dst[p*16+j] = src[j*ldb+p] for j < 16, p < kb (kb a multiple of 8).
+//
+//go:noescape
+func packBT16AVX2(dst *float32, src *float32, ldb int, kb int)
+
+// packA6AVX2 sets dst[p*6+r] = alpha·src[r*lda+p] for r < 6, p < kb (kb a multiple of 8); it writes dst[6*kb] and dst[6*kb+1] too.
+//
+//go:noescape
+func packA6AVX2(dst *float32, src *float32, lda int, kb int, alpha float32)
+
+// packAT6AVX2 sets dst[q*6*kb+p*6+r] = alpha·src[p*lda+6*q+r] for r < 6, q < panels, p < kb.
+//
+//go:noescape
+func packAT6AVX2(dst *float32, src *float32, lda int, kb int, panels int, alpha float32)

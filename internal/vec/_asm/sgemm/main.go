@@ -32,6 +32,9 @@ func main() {
 		for mr := 1; mr <= 6; mr++ {
 			sgemmKernel(mr, table)
 		}
+		packBT16()
+		packA6()
+		packAT6()
 	case "ops":
 		genOps()
 	default:
@@ -105,6 +108,8 @@ func sgemmKernel(mr int, table expTable) {
 	SHRQ(Imm(2), n4)
 	JZ(LabelRef(name + "_tail"))
 	Label(name + "_loop4")
+	// The A panels stream from L2; fetch a few hundred bytes ahead.
+	PREFETCHT0(Mem{Base: pa, Disp: 4 * mr * 32})
 	for u := 0; u < unroll; u++ {
 		step(u)
 	}
@@ -179,6 +184,213 @@ func sgemmKernel(mr int, table expTable) {
 		}
 	})
 	Label(name + "_done")
+	VZEROUPPER()
+	RET()
+}
+
+// packBT16 emits packBT16AVX2, which packs 16 stored rows of B (ldb
+// floats apart) into a 16-wide k-major panel, that is, transposes a 16×kb
+// block, kb a multiple of 8. Each 8×8 sub-block is transposed in
+// registers with the unpack/shuffle/permute sequence of Intel's
+// optimisation manual (§11.11, "8x8 matrix transpose").
+func packBT16() {
+	TEXT("packBT16AVX2", NOSPLIT, "func(dst *float32, src *float32, ldb int, kb int)")
+	Doc("packBT16AVX2 sets dst[p*16+j] = src[j*ldb+p] for j < 16, p < kb (kb a multiple of 8).")
+	Pragma("noescape")
+	dst := Load(Param("dst"), GP64())
+	src := Load(Param("src"), GP64())
+	ldb := Load(Param("ldb"), GP64())
+	SHLQ(Imm(2), ldb)
+	kb := Load(Param("kb"), GP64())
+	SHRQ(Imm(3), kb)
+	JZ(LabelRef("packbt_done"))
+	ld3 := GP64()
+	LEAQ(Mem{Base: ldb, Index: ldb, Scale: 2}, ld3)
+	Label("packbt_loop")
+	for half := 0; half < 2; half++ {
+		// Rows 8·half .. 8·half+7, columns p .. p+7.
+		base := GP64()
+		MOVQ(src, base)
+		if half == 1 {
+			LEAQ(Mem{Base: src, Index: ldb, Scale: 8}, base)
+		}
+		r := make([]reg.VecVirtual, 8)
+		for i := range r {
+			r[i] = YMM()
+		}
+		row := func(i int) Mem {
+			switch i % 4 {
+			case 0:
+				return Mem{Base: base}
+			case 1:
+				return Mem{Base: base, Index: ldb, Scale: 1}
+			case 2:
+				return Mem{Base: base, Index: ldb, Scale: 2}
+			default:
+				return Mem{Base: base, Index: ld3, Scale: 1}
+			}
+		}
+		for i := 0; i < 4; i++ {
+			VMOVUPS(row(i), r[i])
+		}
+		LEAQ(Mem{Base: base, Index: ldb, Scale: 4}, base)
+		for i := 4; i < 8; i++ {
+			VMOVUPS(row(i), r[i])
+		}
+		t := make([]reg.VecVirtual, 8)
+		for i := range t {
+			t[i] = YMM()
+		}
+		for i := 0; i < 8; i += 2 {
+			VUNPCKLPS(r[i+1], r[i], t[i])
+			VUNPCKHPS(r[i+1], r[i], t[i+1])
+		}
+		// t0=lo(0,1) t1=hi(0,1) t2=lo(2,3) t3=hi(2,3) ...
+		VSHUFPS(Imm(0x44), t[2], t[0], r[0])
+		VSHUFPS(Imm(0xee), t[2], t[0], r[1])
+		VSHUFPS(Imm(0x44), t[3], t[1], r[2])
+		VSHUFPS(Imm(0xee), t[3], t[1], r[3])
+		VSHUFPS(Imm(0x44), t[6], t[4], r[4])
+		VSHUFPS(Imm(0xee), t[6], t[4], r[5])
+		VSHUFPS(Imm(0x44), t[7], t[5], r[6])
+		VSHUFPS(Imm(0xee), t[7], t[5], r[7])
+		for i := 0; i < 4; i++ {
+			VPERM2F128(Imm(0x20), r[4+i], r[i], t[i])
+			VPERM2F128(Imm(0x31), r[4+i], r[i], t[4+i])
+		}
+		for i := 0; i < 8; i++ {
+			VMOVUPS(t[i], Mem{Base: dst, Disp: 64*i + 32*half})
+		}
+	}
+	ADDQ(Imm(32), src)
+	ADDQ(U32(512), dst)
+	DECQ(kb)
+	JNZ(LabelRef("packbt_loop"))
+	Label("packbt_done")
+	VZEROUPPER()
+	RET()
+}
+
+// packA6 emits packA6AVX2: six stored rows of A (lda floats apart) scaled
+// by alpha and interleaved into a 6-wide k-major panel, kb a multiple of
+// 8. Each 6×8 block is transposed in registers as an 8×8 one whose last
+// two rows are zero; every 8-float store overlaps the next by two floats,
+// so dst needs 2 floats of slack past 6·kb.
+func packA6() {
+	TEXT("packA6AVX2", NOSPLIT, "func(dst *float32, src *float32, lda int, kb int, alpha float32)")
+	Doc("packA6AVX2 sets dst[p*6+r] = alpha·src[r*lda+p] for r < 6, p < kb (kb a multiple of 8); it writes dst[6*kb] and dst[6*kb+1] too.")
+	Pragma("noescape")
+	dst := Load(Param("dst"), GP64())
+	src := Load(Param("src"), GP64())
+	lda := Load(Param("lda"), GP64())
+	SHLQ(Imm(2), lda)
+	kb := Load(Param("kb"), GP64())
+	alpha := YMM()
+	VBROADCASTSS(Load(Param("alpha"), XMM()), alpha)
+	SHRQ(Imm(3), kb)
+	JZ(LabelRef("packa6_done"))
+	lda3 := GP64()
+	LEAQ(Mem{Base: lda, Index: lda, Scale: 2}, lda3)
+	z := YMM()
+	VXORPS(z, z, z)
+	Label("packa6_loop")
+	r := make([]reg.VecVirtual, 6)
+	for i := range r {
+		r[i] = YMM()
+	}
+	base := GP64()
+	MOVQ(src, base)
+	VMULPS(Mem{Base: base}, alpha, r[0])
+	VMULPS(Mem{Base: base, Index: lda, Scale: 1}, alpha, r[1])
+	VMULPS(Mem{Base: base, Index: lda, Scale: 2}, alpha, r[2])
+	VMULPS(Mem{Base: base, Index: lda3, Scale: 1}, alpha, r[3])
+	VMULPS(Mem{Base: base, Index: lda, Scale: 4}, alpha, r[4])
+	LEAQ(Mem{Base: base, Index: lda, Scale: 4}, base)
+	VMULPS(Mem{Base: base, Index: lda, Scale: 1}, alpha, r[5])
+	t := make([]reg.VecVirtual, 6)
+	for i := range t {
+		t[i] = YMM()
+	}
+	for i := 0; i < 6; i += 2 {
+		VUNPCKLPS(r[i+1], r[i], t[i])
+		VUNPCKHPS(r[i+1], r[i], t[i+1])
+	}
+	// Rows 6 and 7 are zero, so their unpacked halves are z.
+	s := make([]reg.VecVirtual, 8)
+	for i := range s {
+		s[i] = YMM()
+	}
+	VSHUFPS(Imm(0x44), t[2], t[0], s[0])
+	VSHUFPS(Imm(0xee), t[2], t[0], s[1])
+	VSHUFPS(Imm(0x44), t[3], t[1], s[2])
+	VSHUFPS(Imm(0xee), t[3], t[1], s[3])
+	VSHUFPS(Imm(0x44), z, t[4], s[4])
+	VSHUFPS(Imm(0xee), z, t[4], s[5])
+	VSHUFPS(Imm(0x44), z, t[5], s[6])
+	VSHUFPS(Imm(0xee), z, t[5], s[7])
+	cols := make([]reg.VecVirtual, 8)
+	for i := 0; i < 4; i++ {
+		cols[i], cols[4+i] = YMM(), YMM()
+		VPERM2F128(Imm(0x20), s[4+i], s[i], cols[i])
+		VPERM2F128(Imm(0x31), s[4+i], s[i], cols[4+i])
+	}
+	// In ascending order: each store's two spare lanes are overwritten by
+	// the next one.
+	for i, col := range cols {
+		VMOVUPS(col, Mem{Base: dst, Disp: 24 * i})
+	}
+	ADDQ(Imm(32), src)
+	ADDQ(Imm(192), dst)
+	DECQ(kb)
+	JNZ(LabelRef("packa6_loop"))
+	Label("packa6_done")
+	VZEROUPPER()
+	RET()
+}
+
+// packAT6 emits packAT6AVX2: for each of kb stored rows of Aᵀ (lda floats
+// apart), alpha times its first 6·panels floats dealt out 6 at a time to
+// panels consecutive 6-wide k-major panels (6·kb floats apart).
+func packAT6() {
+	TEXT("packAT6AVX2", NOSPLIT, "func(dst *float32, src *float32, lda int, kb int, panels int, alpha float32)")
+	Doc("packAT6AVX2 sets dst[q*6*kb+p*6+r] = alpha·src[p*lda+6*q+r] for r < 6, q < panels, p < kb.")
+	Pragma("noescape")
+	dst := Load(Param("dst"), GP64())
+	src := Load(Param("src"), GP64())
+	lda := Load(Param("lda"), GP64())
+	SHLQ(Imm(2), lda)
+	kb := Load(Param("kb"), GP64())
+	panels := Load(Param("panels"), GP64())
+	alpha := YMM()
+	VBROADCASTSS(Load(Param("alpha"), XMM()), alpha)
+	stride := GP64() // bytes between panels: 24·kb
+	LEAQ(Mem{Base: kb, Index: kb, Scale: 2}, stride)
+	SHLQ(Imm(3), stride)
+	TESTQ(kb, kb)
+	JZ(LabelRef("packat6_done"))
+	TESTQ(panels, panels)
+	JZ(LabelRef("packat6_done"))
+	Label("packat6_row")
+	s, d, q := GP64(), GP64(), GP64()
+	MOVQ(src, s)
+	MOVQ(dst, d)
+	MOVQ(panels, q)
+	Label("packat6_panel")
+	lo, hi := XMM(), XMM()
+	VMULPS(Mem{Base: s}, alpha.AsX(), lo)
+	VMOVSD(Mem{Base: s, Disp: 16}, hi)
+	VMULPS(hi, alpha.AsX(), hi)
+	VMOVUPS(lo, Mem{Base: d})
+	VMOVSD(hi, Mem{Base: d, Disp: 16})
+	ADDQ(Imm(24), s)
+	ADDQ(stride, d)
+	DECQ(q)
+	JNZ(LabelRef("packat6_panel"))
+	ADDQ(lda, src)
+	ADDQ(Imm(24), dst)
+	DECQ(kb)
+	JNZ(LabelRef("packat6_row"))
+	Label("packat6_done")
 	VZEROUPPER()
 	RET()
 }
