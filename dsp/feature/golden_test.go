@@ -75,20 +75,19 @@ func goldenConfigs() map[string]Config {
 	return map[string]Config{"slaney": slaney, "htk": htk, "kaldi": KaldiFbank(16000, 80)}
 }
 
-// TestTorchaudioGoldens compares with float64 torchaudio. The issue's
-// tolerances are |Δ log-mel| ≤ 1e-3 on bins at least 1 (nat) above the log
-// floor and relative power error ≤ 1e-4 on bins within 60 dB of their
-// frame's maximum. A float32 FFT cannot meet the first on bins far below
-// the frame maximum: its rounding error is about ε·max|X| in every bin, so
-// a bin 90 dB down carries ~1e-3 relative error; torchaudio's own float32
-// path misses it too (2.1e-3 on kaldi_chirp against its float64 path).
-// So the log check covers bins within 80 dB of the frame maximum, and the
-// power check allows limitPower (measured worst: 2.0e-4 on kaldi_square;
-// torchaudio float32: 5.6e-5).
+// TestTorchaudioGoldens compares with torchaudio run in float64. The
+// issue's tolerances are |Δ log-mel| ≤ 1e-3 on bins at least 1 (nat)
+// above the log floor and relative power error ≤ 1e-4 on bins within 60 dB
+// of their frame's maximum. The power bar is applied as is. The log bar
+// is applied to bins within 80 dB of the frame maximum: further down, a
+// float32 pipeline's rounding (about ε times the frame's largest values)
+// dominates; the one signal with such bins above the floor, kaldi_chirp,
+// reaches 1.8e-3 there, and torchaudio's own float32 path 2.1e-3 against
+// its float64 path.
 const (
 	limitLog        = 1e-3
 	limitLogRangeDB = 80
-	limitPower      = 2.5e-4
+	limitPower      = 1e-4
 )
 
 func TestTorchaudioGoldens(t *testing.T) {

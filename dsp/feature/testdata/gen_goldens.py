@@ -18,8 +18,10 @@ samples: 40 samples of +1.0 then 40 of -1.0) are generated in the test.
 Outputs: goldens.json (metadata, provenance) and <config>_<signal>.f32,
 log-mel frames as float32 little-endian, row-major frames x mels, every
 STRIDE-th frame only (frame 0, STRIDE, 2*STRIDE, ...) to keep them small.
-The reference runs in float64 so the goldens carry no float32 error of
-their own.
+The reference runs in float64 (torch.set_default_dtype(torch.float64),
+so that torchaudio's filterbanks, built with torch.linspace/arange, are
+float64 too; in float32 they carry weight errors up to 1.5e-4 relative)
+so the goldens carry no float32 error of their own.
 """
 import json
 import os
@@ -98,6 +100,7 @@ def compute(cfg, x):
 
 
 def main():
+    torch.set_default_dtype(torch.float64)
     if not os.path.exists("speech.s16"):
         make_inputs()
     meta = {
@@ -109,6 +112,7 @@ def main():
         "espeak_ng": subprocess.run(["espeak-ng", "--version"], capture_output=True, text=True).stdout.strip(),
         "sentence": SENTENCE,
         "stride": STRIDE,
+        "default_dtype": "float64",
         "log_floor_mel": FLOOR,
         "configs": {k: {kk: vv for kk, vv in v.items()} for k, v in CONFIGS.items()},
         "files": {},
