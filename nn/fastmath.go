@@ -5,51 +5,100 @@ import "math"
 // expf is a float32 exponential after Cephes' expf (S. Moshier): reduce
 // x = n·ln2 + r with |r| ≤ ln2/2 in two parts (Cody–Waite), approximate
 // e^r with a degree-6 minimax polynomial and scale by 2^n through the
-// exponent bits. Relative error is about 2 ulp, and it is several times
-// faster than float64 math.Exp, which matters in softmax and SiLU.
+// exponent bits. Relative error is about 2 ulp. The common path has no
+// data-dependent branch and inlines; it is several times faster than
+// float64 math.Exp, which matters in softmax and SiLU.
 func expf(x float32) float32 {
 	const (
 		log2e = 1.44269504088896341
 		c1    = 0.693359375
 		c2    = -2.12194440e-4
 	)
-	if x != x {
-		return x
+	if !(x > -87.33654 && x < 88) {
+		return expfSlow(x)
 	}
-	if x > 88.0 {
-		if x > 88.72283 {
-			return float32(math.Inf(1))
-		}
-		return float32(math.Exp(float64(x)))
-	}
-	if x < -87.33654 {
-		if x < -103.97 {
-			return 0
-		}
-		return float32(math.Exp(float64(x))) // subnormal results
-	}
-	fx := x*log2e + 0.5
-	n := int32(fx)
-	if float32(n) > fx {
-		n-- // floor for negatives
-	}
+	// floor(x·log2e + 0.5) without a sign branch: shift to positive first.
+	n := int32(x*log2e+128.5) - 128
 	fn := float32(n)
-	r := x - fn*c1
-	r -= fn * c2
-	z := r * r
+	r := x - fn*c1 - fn*c2
 	y := ((((1.9875691500e-4*r+1.3981999507e-3)*r+8.3334519073e-3)*r+4.1665795894e-2)*r+1.6666665459e-1)*r + 5.0000001201e-1
-	y = y*z + r + 1
+	y = y*r*r + r + 1
 	return y * math.Float32frombits(uint32(n+127)<<23)
 }
 
-// sigmoidf is the logistic function 1/(1+e^-x), written to stay finite
-// for large |x|.
-func sigmoidf(x float32) float32 {
-	if x >= 0 {
-		return 1 / (1 + expf(-x))
+// expfSlow handles NaN, overflow and results below the normal range.
+func expfSlow(x float32) float32 {
+	switch {
+	case x != x:
+		return x
+	case x >= 88.72284:
+		return float32(math.Inf(1))
+	case x < -103.98:
+		return 0
 	}
-	e := expf(x)
-	return e / (1 + e)
+	return float32(math.Exp(float64(x)))
+}
+
+// sigmoidf is the logistic function 1/(1+e^−x). For very negative x,
+// e^−x overflows to +Inf and the result is 0, as it should be; there is
+// no sign branch to mispredict.
+func sigmoidf(x float32) float32 {
+	return 1 / (1 + expf(-x))
+}
+
+// expShiftSum writes e^(src[i]−shift) into dst and returns their sum: the
+// core of softmax. The body of expf is repeated inline so that the loop
+// carries no call and independent exponentials overlap in the pipeline.
+func expShiftSum(dst, src []float32, shift float32) float32 {
+	const (
+		log2e = 1.44269504088896341
+		c1    = 0.693359375
+		c2    = -2.12194440e-4
+	)
+	dst = dst[:len(src)]
+	var sum float32
+	for i, v := range src {
+		x := v - shift
+		var e float32
+		if x > -87.33654 && x < 88 {
+			n := int32(x*log2e+128.5) - 128
+			fn := float32(n)
+			r := x - fn*c1 - fn*c2
+			y := ((((1.9875691500e-4*r+1.3981999507e-3)*r+8.3334519073e-3)*r+4.1665795894e-2)*r+1.6666665459e-1)*r + 5.0000001201e-1
+			y = y*r*r + r + 1
+			e = y * math.Float32frombits(uint32(n+127)<<23)
+		} else {
+			e = expfSlow(x)
+		}
+		dst[i] = e
+		sum += e
+	}
+	return sum
+}
+
+// sigmoidSlice writes σ(src[i]) into dst, expf inlined as in expShiftSum.
+func sigmoidSlice(dst, src []float32) {
+	const (
+		log2e = 1.44269504088896341
+		c1    = 0.693359375
+		c2    = -2.12194440e-4
+	)
+	dst = dst[:len(src)]
+	for i, v := range src {
+		x := -v
+		var e float32
+		if x > -87.33654 && x < 88 {
+			n := int32(x*log2e+128.5) - 128
+			fn := float32(n)
+			r := x - fn*c1 - fn*c2
+			y := ((((1.9875691500e-4*r+1.3981999507e-3)*r+8.3334519073e-3)*r+4.1665795894e-2)*r+1.6666665459e-1)*r + 5.0000001201e-1
+			y = y*r*r + r + 1
+			e = y * math.Float32frombits(uint32(n+127)<<23)
+		} else {
+			e = expfSlow(x)
+		}
+		dst[i] = 1 / (1 + e)
+	}
 }
 
 // tanhf is tanh through the logistic identity tanh x = 2σ(2x) − 1 for

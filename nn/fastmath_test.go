@@ -38,3 +38,68 @@ func TestTanhSigmoid(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkExpf(b *testing.B) {
+	xs := make([]float32, 4096)
+	for i := range xs {
+		xs[i] = float32(i%97)*0.37 - 18
+	}
+	b.Run("impl=expf", func(b *testing.B) {
+		var s float32
+		for b.Loop() {
+			for _, x := range xs {
+				s += expf(x)
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(xs)), "ns/exp")
+		sink = s
+	})
+	b.Run("impl=expShiftSum", func(b *testing.B) {
+		dst := make([]float32, len(xs))
+		var s float32
+		for b.Loop() {
+			s += expShiftSum(dst, xs, 0)
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(xs)), "ns/exp")
+		sink = s
+	})
+	b.Run("impl=math.Exp", func(b *testing.B) {
+		var s float32
+		for b.Loop() {
+			for _, x := range xs {
+				s += float32(math.Exp(float64(x)))
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(xs)), "ns/exp")
+		sink = s
+	})
+}
+
+var sink float32
+
+func TestSliceKernelsMatchScalar(t *testing.T) {
+	var src []float32
+	for x := -120.0; x <= 100; x += 0.173 {
+		src = append(src, float32(x))
+	}
+	src = append(src, float32(math.Inf(-1)), float32(math.Inf(1)))
+	dst := make([]float32, len(src))
+	sum := expShiftSum(dst, src, 3)
+	var want float32
+	for i, v := range src {
+		e := expf(v - 3)
+		want += e
+		if dst[i] != e {
+			t.Fatalf("expShiftSum[%d] (x=%g) = %g, expf gives %g", i, v, dst[i], e)
+		}
+	}
+	if sum != want {
+		t.Errorf("sum %g, want %g", sum, want)
+	}
+	sigmoidSlice(dst, src)
+	for i, v := range src {
+		if dst[i] != sigmoidf(v) {
+			t.Fatalf("sigmoidSlice[%d] (x=%g) = %g, sigmoidf gives %g", i, v, dst[i], sigmoidf(v))
+		}
+	}
+}

@@ -37,9 +37,7 @@ func backReLU(t *Tape, n *node) {
 // Sigmoid returns the logistic function 1/(1+e^-x).
 func (t *Tape) Sigmoid(x *Var) *Var {
 	y := t.newVarRaw(x.Shape)
-	for i, v := range x.Data {
-		y.Data[i] = sigmoidf(v)
-	}
+	sigmoidSlice(y.Data, x.Data)
 	t.rec(backSigmoid, y, x)
 	return y
 }
@@ -80,14 +78,15 @@ func (t *Tape) SiLU(x *Var) *Var {
 	var sig []float32
 	if t.record && x.needGrad {
 		sig = t.scratchRaw(len(x.Data))
+		sigmoidSlice(sig, x.Data)
 		for i, v := range x.Data {
-			s := sigmoidf(v)
-			sig[i] = s
-			y.Data[i] = v * s
+			y.Data[i] = v * sig[i]
 		}
 	} else {
+		// Without a tape entry, σ goes through y itself.
+		sigmoidSlice(y.Data, x.Data)
 		for i, v := range x.Data {
-			y.Data[i] = v * sigmoidf(v)
+			y.Data[i] *= v
 		}
 	}
 	if nd := t.rec(backSiLU, y, x); nd != nil {
@@ -153,8 +152,9 @@ func (t *Tape) GLU(x *Var) *Var {
 		a := x.Data[row*d : row*d+h]
 		b := x.Data[row*d+h : row*d+d]
 		yr := y.Data[row*h : row*h+h]
+		sigmoidSlice(yr, b)
 		for j := range yr {
-			yr[j] = a[j] * sigmoidf(b[j])
+			yr[j] *= a[j]
 		}
 	}
 	if nd := t.rec(backGLU, y, x); nd != nil {
@@ -173,14 +173,16 @@ func backGLU(t *Tape, n *node) {
 	}
 	rows, h := n.i[0], n.i[1]
 	d := 2 * h
+	sig := t.scratchRaw(h)
 	for row := 0; row < rows; row++ {
 		a := n.a.Data[row*d : row*d+h]
 		b := n.a.Data[row*d+h : row*d+d]
 		da := dx[row*d : row*d+h]
 		db := dx[row*d+h : row*d+d]
 		g := n.out.Grad[row*h : row*h+h]
+		sigmoidSlice(sig, b)
 		for j, gv := range g {
-			s := sigmoidf(b[j])
+			s := sig[j]
 			da[j] += gv * s
 			db[j] += gv * a[j] * s * (1 - s)
 		}

@@ -279,21 +279,41 @@ func (t *Tape) Dropout(x *Var, p float32) *Var {
 func dropoutApply(src, dst []float32, p float32, seed uint64, add bool) {
 	var rng rand.PCG
 	rng.Seed(seed, 0x2545f4914f6cdd1d)
-	keep := 1 / (1 - p)
+	// table[1] is used when the 16-bit draw falls below the threshold:
+	// (u − threshold) wraps to a value with the top bit set. No branch.
+	table := [2]float32{1 / (1 - p), 0}
 	threshold := uint64(float64(p)*(1<<16) + 0.5)
 	n := len(src)
-	for i := 0; i < n; i += 4 {
+	dst = dst[:n]
+	i := 0
+	for ; i+4 <= n; i += 4 {
 		r := rng.Uint64()
-		for j := i; j < min(i+4, n); j++ {
-			m := keep
-			if r&0xffff < threshold {
-				m = 0
-			}
+		s, d := src[i:i+4:i+4], dst[i:i+4:i+4]
+		m0 := table[((r&0xffff)-threshold)>>63]
+		m1 := table[((r>>16&0xffff)-threshold)>>63]
+		m2 := table[((r>>32&0xffff)-threshold)>>63]
+		m3 := table[((r>>48)-threshold)>>63]
+		if add {
+			d[0] += s[0] * m0
+			d[1] += s[1] * m1
+			d[2] += s[2] * m2
+			d[3] += s[3] * m3
+		} else {
+			d[0] = s[0] * m0
+			d[1] = s[1] * m1
+			d[2] = s[2] * m2
+			d[3] = s[3] * m3
+		}
+	}
+	if i < n {
+		r := rng.Uint64()
+		for ; i < n; i++ {
+			m := table[((r&0xffff)-threshold)>>63]
 			r >>= 16
 			if add {
-				dst[j] += src[j] * m
+				dst[i] += src[i] * m
 			} else {
-				dst[j] = src[j] * m
+				dst[i] = src[i] * m
 			}
 		}
 	}

@@ -137,13 +137,7 @@ func softmaxRow(x, y []float32) {
 		clear(y)
 		return
 	}
-	var s float32
-	for j, v := range x {
-		e := expf(v - m)
-		y[j] = e
-		s += e
-	}
-	inv := 1 / s
+	inv := 1 / expShiftSum(y, x, m)
 	for j := range y {
 		y[j] *= inv
 	}
