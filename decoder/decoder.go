@@ -45,7 +45,7 @@ func DefaultConfig() Config {
 	return Config{
 		BeamSize:        100,
 		TokenMinLogProb: -8,
-		BeamPrune:       20,
+		BeamPrune:       10,
 		LMWeight:        0.5,
 		WordBonus:       1.5,
 		OOVPenalty:      4,

@@ -37,6 +37,7 @@ type Hotwords struct {
 	start    int32 // state after the virtual separator before the first word
 	phrases  []Hotword
 	words    []string // every word of every phrase, for the OOV exemption
+	maxBoost float64  // the largest per-token boost
 }
 
 // CompileHotwords builds the automaton; spell may be nil for
@@ -80,9 +81,10 @@ func CompileHotwords(vocab Vocabulary, hotwords []Hotword, spell SpellFunc) (*Ho
 		if boost == 0 {
 			boost = DefaultHotwordBoost
 		}
-		if boost < 0 || boost > 100 {
+		if !(boost > 0 && boost <= 100) {
 			return nil, fmt.Errorf("hotword %q: boost %v outside (0, 100]", hw.Phrase, boost)
 		}
+		h.maxBoost = max(h.maxBoost, boost)
 		// The leading separator anchors the match at a word start and earns
 		// nothing.
 		at := child(0, sep, 0)

@@ -69,6 +69,9 @@ type Stream struct {
 	final  bool
 	// settleFrames is Config.SettleAfter in frames, 0 when off.
 	settleFrames int32
+	childTab     []int32 // token → child of the node being extended, -1
+	bestScore    float64 // best fused score of the current beam
+	slack        float64 // the most a token can raise the fused score
 }
 
 // timing describes the best path into a state: when the node's token was
@@ -93,7 +96,14 @@ type candidate struct {
 
 // NewStream starts an utterance; hot may be nil.
 func (d *Decoder) NewStream(hot *Hotwords) *Stream {
-	s := &Stream{d: d, hot: hot}
+	s := &Stream{d: d, hot: hot, childTab: make([]int32, d.numTokens)}
+	for i := range s.childTab {
+		s.childTab[i] = -1
+	}
+	s.slack = max(0, d.cfg.WordBonus)
+	if hot != nil {
+		s.slack += hot.maxBoost
+	}
 	if d.cfg.SettleAfter > 0 {
 		s.settleFrames = int32(max(1, d.cfg.SettleAfter/d.cfg.FrameDuration))
 	}
@@ -121,6 +131,7 @@ func (s *Stream) Reset() {
 	s.beam = append(s.beam[:0], 0)
 	s.recs = s.recs[:0]
 	s.frame = 0
+	s.bestScore = 0
 	s.gcAt = max(4096, 64*s.d.cfg.BeamSize)
 	s.final = false
 }
@@ -227,14 +238,26 @@ func (s *Stream) step(row []float32) {
 			s.active = append(s.active, int32(c))
 		}
 	}
+	// Best first, so the loop below can stop at the first token that
+	// cannot reach the beam.
+	slices.SortFunc(s.active, func(a, b int32) int { return cmp.Compare(row[b], row[a]) })
 	blankLP := float64(row[d.blank])
 	useBlank := row[d.blank] >= threshold
+	// The best prefix followed by blank lower-bounds this frame's best
+	// score, so an extension that cannot come within BeamPrune of it, even
+	// with the largest bonus a token can earn, would be pruned anyway.
+	floor := negInf
+	if useBlank && s.bestScore > negInf {
+		floor = s.bestScore + blankLP - d.cfg.BeamPrune - s.slack
+	}
 	s.cands = s.cands[:0]
 	prev := s.frame - 1
 	for _, ni := range s.beam {
 		n := &s.nodes[ni]
 		pb, pnb, vb, vnb, tb, tnb, tok := n.pb, n.pnb, n.vb, n.vnb, n.tb, n.tnb, n.token
 		total := logAdd(pb, pnb)
+		reach := floor - total - n.fusion // the smallest useful token log-prob
+		s.indexChildren(ni)
 		vbest, tbest, bestIsBlank := vnb, tnb, false
 		if vb >= vnb {
 			vbest, tbest, bestIsBlank = vb, tb, true
@@ -251,6 +274,9 @@ func (s *Stream) step(row []float32) {
 		}
 		for _, c := range s.active {
 			lp := float64(row[c])
+			if lp < reach {
+				break
+			}
 			switch {
 			case c == d.sep && tok < 0:
 				// Separators before the first word add nothing.
@@ -276,6 +302,7 @@ func (s *Stream) step(row []float32) {
 				}
 			}
 		}
+		s.clearChildren(ni)
 	}
 	s.prune()
 	if s.settleFrames > 0 && s.frame%settleEvery == 0 {
@@ -289,8 +316,6 @@ func (s *Stream) step(row []float32) {
 
 // prune keeps the best BeamSize candidates within BeamPrune of the best.
 func (s *Stream) prune() {
-	t := s.frame
-	_ = t
 	s.order = s.order[:0]
 	best := negInf
 	for _, i := range s.cands {
@@ -306,6 +331,7 @@ func (s *Stream) prune() {
 		// beam rather than lose the work done so far.
 		return
 	}
+	s.bestScore = best
 	cut := best - s.d.cfg.BeamPrune
 	kept := s.order[:0]
 	for _, c := range s.order {
@@ -321,7 +347,7 @@ func (s *Stream) prune() {
 	for _, c := range kept {
 		n := &s.nodes[c.node]
 		n.pb, n.pnb, n.vb, n.vnb, n.tb, n.tnb = n.npb, n.npnb, n.nvb, n.nvnb, n.ntb, n.ntnb
-		n.tnb.tokEnd = t
+		n.tnb.tokEnd = s.frame
 		s.beam = append(s.beam, c.node)
 	}
 }
@@ -359,15 +385,14 @@ func selectTop(c []candidate, k int) {
 // child returns the node extending parent by tok, creating it if needed,
 // or -1 when constrained mode forbids the extension.
 func (s *Stream) child(parent, tok int32) int32 {
-	for ch := s.nodes[parent].child; ch >= 0; ch = s.nodes[ch].sibling {
-		if s.nodes[ch].token == tok {
-			if s.nodes[ch].dead {
-				return -1
-			}
-			return ch
+	if ch := s.childTab[tok]; ch >= 0 {
+		if s.nodes[ch].dead {
+			return -1
 		}
+		return ch
 	}
 	i := int32(len(s.nodes))
+	s.childTab[tok] = i
 	p := &s.nodes[parent]
 	n := node{
 		parent: parent, token: tok, child: -1, sibling: p.child, depth: p.depth + 1,
@@ -406,6 +431,20 @@ func (s *Stream) child(parent, tok int32) int32 {
 		return -1
 	}
 	return i
+}
+
+// indexChildren fills childTab with parent's children, so each token's
+// lookup is one load rather than a walk of the sibling list.
+func (s *Stream) indexChildren(parent int32) {
+	for ch := s.nodes[parent].child; ch >= 0; ch = s.nodes[ch].sibling {
+		s.childTab[s.nodes[ch].token] = ch
+	}
+}
+
+func (s *Stream) clearChildren(parent int32) {
+	for ch := s.nodes[parent].child; ch >= 0; ch = s.nodes[ch].sibling {
+		s.childTab[s.nodes[ch].token] = -1
+	}
 }
 
 // completeWord scores the word n ends with a separator: LM fusion, the

@@ -25,11 +25,12 @@ type BuildConfig struct {
 	MinCounts []int `json:"min_counts,omitempty"`
 }
 
-// DefaultBuildConfig is a 4-gram with the count cutoffs a book corpus of a
-// few million words needs to fit in a few MB: trigrams seen twice,
-// 4-grams seen three times.
+// DefaultBuildConfig is a 4-gram with count cutoffs for a book corpus of
+// a few million words: bigrams and trigrams seen twice, 4-grams three
+// times. (Without the bigram cutoff, 75 of the shipped books give 1.06 M
+// bigrams and a 35 MB binary.)
 func DefaultBuildConfig() BuildConfig {
-	return BuildConfig{Order: 4, MinCounts: []int{0, 1, 2, 3}}
+	return BuildConfig{Order: 4, MinCounts: []int{0, 2, 2, 3}}
 }
 
 // Validate checks the order and the cutoffs.
