@@ -146,8 +146,5 @@ func (e *Extractor) frame(s *frameScratch, out []float32) {
 		}
 	}
 	e.bank.Apply(out, s.spec)
-	floor := c.LogFloor
-	for i, v := range out {
-		out[i] = logf(max(v, floor))
-	}
+	logFloor(out, c.LogFloor)
 }

@@ -20,3 +20,23 @@ func logf(x float32) float32 {
 	poly := 2 * s * (1 + s2*(1.0/3+s2*(1.0/5+s2*(1.0/7+s2*(1.0/9)))))
 	return float32(e)*math.Ln2 + poly
 }
+
+// logFloor replaces every x in v by ln(max(x, floor)), with logf's
+// arithmetic written out in the loop so that nothing is called per
+// element.
+func logFloor(v []float32, floor float32) {
+	for i, x := range v {
+		x = max(x, floor)
+		bits := math.Float32bits(x)
+		e := int32(bits>>23) - 127
+		m := math.Float32frombits(bits&0x007fffff | 0x3f800000)
+		if m > math.Sqrt2 {
+			m *= 0.5
+			e++
+		}
+		s := (m - 1) / (m + 1)
+		s2 := s * s
+		poly := 2 * s * (1 + s2*(1.0/3+s2*(1.0/5+s2*(1.0/7+s2*(1.0/9)))))
+		v[i] = float32(e)*math.Ln2 + poly
+	}
+}

@@ -248,6 +248,14 @@ func TestLogf(t *testing.T) {
 	if worst > 1e-5 {
 		t.Errorf("logf worst absolute error %g", worst)
 	}
+	// logFloor is logf written out; they must agree bit for bit.
+	v := []float32{0, 1e-12, 0.3, 1, 7, 1e20}
+	logFloor(v, 1e-10)
+	for i, x := range []float32{0, 1e-12, 0.3, 1, 7, 1e20} {
+		if want := logf(max(x, 1e-10)); v[i] != want {
+			t.Errorf("logFloor(%g) = %g, logf %g", x, v[i], want)
+		}
+	}
 }
 
 func TestMelScaleRoundTrip(t *testing.T) {

@@ -122,10 +122,17 @@ func (fb *Filterbank) Apply(dst, spectrum []float32) {
 	for j := range dst {
 		ws := fb.weights[fb.offset[j]:fb.offset[j+1]]
 		sp := spectrum[fb.start[j] : fb.start[j]+len(ws)]
-		var acc float32
-		for i, w := range ws {
-			acc += w * sp[i]
+		sp = sp[:len(ws)]
+		// Two accumulators halve the add dependency chain.
+		var acc0, acc1 float32
+		i := 0
+		for ; i+1 < len(ws); i += 2 {
+			acc0 += ws[i] * sp[i]
+			acc1 += ws[i+1] * sp[i+1]
 		}
-		dst[j] = acc
+		if i < len(ws) {
+			acc0 += ws[i] * sp[i]
+		}
+		dst[j] = acc0 + acc1
 	}
 }
