@@ -1,6 +1,10 @@
 package nn
 
-import "math"
+import (
+	"math"
+
+	"github.com/mynah-speech/mynah/internal/vec"
+)
 
 // expf is a float32 exponential after Cephes' expf (S. Moshier): reduce
 // x = n·ln2 + r with |r| ≤ ln2/2 in two parts (Cody–Waite), approximate
@@ -46,57 +50,15 @@ func sigmoidf(x float32) float32 {
 	return 1 / (1 + expf(-x))
 }
 
-// expShiftSum writes e^(src[i]−shift) into dst and returns their sum: the
-// core of softmax. The body of expf is repeated inline so that the loop
-// carries no call and independent exponentials overlap in the pipeline.
-func expShiftSum(dst, src []float32, shift float32) float32 {
-	const (
-		log2e = 1.44269504088896341
-		c1    = 0.693359375
-		c2    = -2.12194440e-4
-	)
-	dst = dst[:len(src)]
-	var sum float32
-	for i, v := range src {
-		x := v - shift
-		var e float32
-		if x > -87.33654 && x < 88 {
-			n := int32(x*log2e+128.5) - 128
-			fn := float32(n)
-			r := x - fn*c1 - fn*c2
-			y := ((((1.9875691500e-4*r+1.3981999507e-3)*r+8.3334519073e-3)*r+4.1665795894e-2)*r+1.6666665459e-1)*r + 5.0000001201e-1
-			y = y*r*r + r + 1
-			e = y * math.Float32frombits(uint32(n+127)<<23)
-		} else {
-			e = expfSlow(x)
-		}
-		dst[i] = e
-		sum += e
-	}
-	return sum
-}
-
-// sigmoidSlice writes σ(src[i]) into dst, expf inlined as in expShiftSum.
+// sigmoidSlice writes σ(src[i]) = 1/(1+e^−src[i]) into dst, the
+// exponentials by vec.ExpInPlace (AVX2 where available). dst may be src.
 func sigmoidSlice(dst, src []float32) {
-	const (
-		log2e = 1.44269504088896341
-		c1    = 0.693359375
-		c2    = -2.12194440e-4
-	)
 	dst = dst[:len(src)]
 	for i, v := range src {
-		x := -v
-		var e float32
-		if x > -87.33654 && x < 88 {
-			n := int32(x*log2e+128.5) - 128
-			fn := float32(n)
-			r := x - fn*c1 - fn*c2
-			y := ((((1.9875691500e-4*r+1.3981999507e-3)*r+8.3334519073e-3)*r+4.1665795894e-2)*r+1.6666665459e-1)*r + 5.0000001201e-1
-			y = y*r*r + r + 1
-			e = y * math.Float32frombits(uint32(n+127)<<23)
-		} else {
-			e = expfSlow(x)
-		}
+		dst[i] = -v
+	}
+	vec.ExpInPlace(dst)
+	for i, e := range dst {
 		dst[i] = 1 / (1 + e)
 	}
 }

@@ -3,6 +3,8 @@ package nn
 import (
 	"fmt"
 	"slices"
+
+	"github.com/mynah-speech/mynah/internal/vec"
 )
 
 // bcast describes a NumPy-style broadcast of two operands to one output
@@ -87,8 +89,11 @@ func (t *Tape) Sub(a, b *Var) *Var { return t.addScaled(a, b, -1) }
 func (t *Tape) addScaled(a, b *Var, s float32) *Var {
 	if slices.Equal(a.Shape, b.Shape) {
 		y := t.newVarRaw(a.Shape)
-		for i, av := range a.Data {
-			y.Data[i] = av + s*b.Data[i]
+		if s == 1 {
+			vec.Add(y.Data, a.Data, b.Data)
+		} else {
+			copy(y.Data, a.Data)
+			vec.Axpy(s, b.Data, y.Data)
 		}
 		if nd := t.rec(backAddSame, y, a, b); nd != nil {
 			nd.f[0] = s
@@ -117,18 +122,14 @@ func backAddSame(t *Tape, n *node) {
 	if da, fresh := t.gradOut(n.a); fresh {
 		copy(da, dy)
 	} else if da != nil {
-		for i, g := range dy {
-			da[i] += g
-		}
+		vec.Axpy(1, dy, da)
 	}
 	if db, fresh := t.gradOut(n.b); fresh {
 		for i, g := range dy {
 			db[i] = s * g
 		}
 	} else if db != nil {
-		for i, g := range dy {
-			db[i] += s * g
-		}
+		vec.Axpy(s, dy, db)
 	}
 }
 
@@ -159,9 +160,7 @@ func backAddBcast(t *Tape, n *node) {
 func (t *Tape) Mul(a, b *Var) *Var {
 	if slices.Equal(a.Shape, b.Shape) {
 		y := t.newVarRaw(a.Shape)
-		for i, av := range a.Data {
-			y.Data[i] = av * b.Data[i]
-		}
+		vec.Mul(y.Data, a.Data, b.Data)
 		t.rec(backMulSame, y, a, b)
 		return y
 	}

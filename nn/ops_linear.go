@@ -23,10 +23,7 @@ func (t *Tape) Linear(x, w, b *Var) *Var {
 	shape[n-1] = out
 	y := t.newVarRaw(shape[:n])
 	if b != nil {
-		for r := 0; r < rows; r++ {
-			copy(y.Data[r*out:(r+1)*out], b.Data)
-		}
-		t.sgemm(false, true, rows, out, in, 1, x.Data, in, w.Data, in, 1, y.Data, out)
+		t.sgemmBias(false, true, rows, out, in, x.Data, in, w.Data, in, y.Data, out, b.Data)
 	} else {
 		t.sgemm(false, true, rows, out, in, 1, x.Data, in, w.Data, in, 0, y.Data, out)
 	}

@@ -3,6 +3,8 @@ package nn
 import (
 	"fmt"
 	"math"
+
+	"github.com/mynah-speech/mynah/internal/vec"
 )
 
 // LayerNorm normalises x over its last dimension to zero mean and unit
@@ -129,18 +131,20 @@ func (t *Tape) Softmax(x *Var) *Var {
 // softmaxRow writes softmax(x) into y, subtracting the maximum first.
 // A row of all −∞ gives zeros.
 func softmaxRow(x, y []float32) {
-	m := float32(math.Inf(-1))
-	for _, v := range x {
-		m = max(m, v)
+	if len(x) == 0 {
+		return
 	}
+	m := vec.Max(x)
 	if math.IsInf(float64(m), -1) {
 		clear(y)
 		return
 	}
-	inv := 1 / expShiftSum(y, x, m)
-	for j := range y {
-		y[j] *= inv
+	y = y[:len(x)]
+	for j, v := range x {
+		y[j] = v - m
 	}
+	vec.ExpInPlace(y)
+	vec.Scale(1/vec.Sum(y), y)
 }
 
 func backSoftmax(t *Tape, n *node) {

@@ -3,6 +3,8 @@ package nn
 import (
 	"fmt"
 	"slices"
+
+	"github.com/mynah-speech/mynah/internal/vec"
 )
 
 // Reshape returns x with a new shape of the same size; one dimension may
@@ -41,9 +43,7 @@ func backIdentity(t *Tape, n *node) {
 	if dx, fresh := t.gradOut(n.a); fresh {
 		copy(dx, n.out.Grad)
 	} else if dx != nil {
-		for i, g := range n.out.Grad {
-			dx[i] += g
-		}
+		vec.Axpy(1, n.out.Grad, dx)
 	}
 }
 
