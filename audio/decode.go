@@ -78,9 +78,10 @@ type decoder interface {
 }
 
 // Decode starts decoding r, detecting its format from its first bytes (see
-// the package comment for the formats). Nothing is read beyond the header
-// before the first Read. When r is an io.Seeker (a file, a bytes.Reader),
-// its size is used to reject headers that claim more data than it holds.
+// the package comment for the formats). It parses only the header; samples
+// are decoded as they are read. When r is an io.Seeker (a file, a
+// bytes.Reader), its size is used to reject at once a header that claims
+// more data than the input holds.
 func Decode(r io.Reader, opt DecodeOptions) (Source, error) {
 	d, err := decode(r, inputSize(r), opt)
 	if err != nil {
