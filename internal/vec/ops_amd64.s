@@ -465,40 +465,98 @@ TEXT ·expAVX2(SB), NOSPLIT, $0-24
 	MOVQ    x_base+0(FP), AX
 	MOVQ    x_len+8(FP), CX
 	SHRQ    $0x03, CX
-	JZ      exp_done
 	VMOVUPS expconsts<>+0(SB), Y0
 	VMOVUPS expconsts<>+32(SB), Y1
+	MOVQ    CX, DX
+	SHRQ    $0x01, DX
+	JZ      exp_tail
 
-exp_loop:
+exp_loop2:
+	VMOVUPS      (AX), Y2
+	VMOVUPS      32(AX), Y3
+	VMINPS       Y2, Y1, Y2
+	VMAXPS       Y2, Y0, Y2
+	VMULPS       expconsts<>+64(SB), Y2, Y6
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y3, Y0, Y3
+	VMULPS       expconsts<>+64(SB), Y3, Y7
+	VCVTPS2DQ    Y6, Y4
+	VCVTDQ2PS    Y4, Y6
+	VCVTPS2DQ    Y7, Y5
+	VCVTDQ2PS    Y5, Y7
+	VFNMADD231PS expconsts<>+96(SB), Y6, Y2
+	VFNMADD231PS expconsts<>+96(SB), Y7, Y3
+	VFNMADD231PS expconsts<>+128(SB), Y6, Y2
+	VMOVUPS      expconsts<>+160(SB), Y8
+	VFNMADD231PS expconsts<>+128(SB), Y7, Y3
+	VMOVUPS      expconsts<>+160(SB), Y9
+	VFMADD213PS  expconsts<>+192(SB), Y2, Y8
+	VFMADD213PS  expconsts<>+192(SB), Y3, Y9
+	VFMADD213PS  expconsts<>+224(SB), Y2, Y8
+	VFMADD213PS  expconsts<>+224(SB), Y3, Y9
+	VFMADD213PS  expconsts<>+256(SB), Y2, Y8
+	VFMADD213PS  expconsts<>+256(SB), Y3, Y9
+	VFMADD213PS  expconsts<>+288(SB), Y2, Y8
+	VFMADD213PS  expconsts<>+288(SB), Y3, Y9
+	VFMADD213PS  expconsts<>+320(SB), Y2, Y8
+	VFMADD213PS  expconsts<>+320(SB), Y3, Y9
+	VMULPS       Y2, Y2, Y6
+	VFMADD213PS  Y2, Y6, Y8
+	VADDPS       expconsts<>+352(SB), Y8, Y8
+	VMULPS       Y3, Y3, Y7
+	VFMADD213PS  Y3, Y7, Y9
+	VADDPS       expconsts<>+352(SB), Y9, Y9
+	VPSRAD       $0x01, Y4, Y6
+	VPSUBD       Y6, Y4, Y2
+	VPADDD       expbias<>+0(SB), Y6, Y6
+	VPADDD       expbias<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y6, Y6
+	VPSLLD       $0x17, Y2, Y2
+	VMULPS       Y6, Y8, Y8
+	VMULPS       Y2, Y8, Y2
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y3
+	VPADDD       expbias<>+0(SB), Y7, Y7
+	VPADDD       expbias<>+0(SB), Y3, Y3
+	VPSLLD       $0x17, Y7, Y7
+	VPSLLD       $0x17, Y3, Y3
+	VMULPS       Y7, Y9, Y9
+	VMULPS       Y3, Y9, Y3
+	VMOVUPS      Y2, (AX)
+	VMOVUPS      Y3, 32(AX)
+	ADDQ         $0x40, AX
+	DECQ         DX
+	JNZ          exp_loop2
+
+exp_tail:
+	ANDQ         $0x01, CX
+	JZ           exp_done
 	VMOVUPS      (AX), Y2
 	VMINPS       Y2, Y1, Y2
 	VMAXPS       Y2, Y0, Y2
-	VMULPS       expconsts<>+64(SB), Y2, Y4
-	VCVTPS2DQ    Y4, Y3
-	VCVTDQ2PS    Y3, Y4
-	VFNMADD231PS expconsts<>+96(SB), Y4, Y2
-	VFNMADD231PS expconsts<>+128(SB), Y4, Y2
-	VMOVUPS      expconsts<>+160(SB), Y4
-	VFMADD213PS  expconsts<>+192(SB), Y2, Y4
-	VFMADD213PS  expconsts<>+224(SB), Y2, Y4
-	VFMADD213PS  expconsts<>+256(SB), Y2, Y4
-	VFMADD213PS  expconsts<>+288(SB), Y2, Y4
-	VFMADD213PS  expconsts<>+320(SB), Y2, Y4
-	VMULPS       Y2, Y2, Y5
-	VFMADD213PS  Y2, Y5, Y4
-	VADDPS       expconsts<>+352(SB), Y4, Y4
-	VPSRAD       $0x01, Y3, Y2
-	VPSUBD       Y2, Y3, Y3
+	VMULPS       expconsts<>+64(SB), Y2, Y1
+	VCVTPS2DQ    Y1, Y0
+	VCVTDQ2PS    Y0, Y1
+	VFNMADD231PS expconsts<>+96(SB), Y1, Y2
+	VFNMADD231PS expconsts<>+128(SB), Y1, Y2
+	VMOVUPS      expconsts<>+160(SB), Y1
+	VFMADD213PS  expconsts<>+192(SB), Y2, Y1
+	VFMADD213PS  expconsts<>+224(SB), Y2, Y1
+	VFMADD213PS  expconsts<>+256(SB), Y2, Y1
+	VFMADD213PS  expconsts<>+288(SB), Y2, Y1
+	VFMADD213PS  expconsts<>+320(SB), Y2, Y1
+	VMULPS       Y2, Y2, Y3
+	VFMADD213PS  Y2, Y3, Y1
+	VADDPS       expconsts<>+352(SB), Y1, Y1
+	VPSRAD       $0x01, Y0, Y2
+	VPSUBD       Y2, Y0, Y0
 	VPADDD       expbias<>+0(SB), Y2, Y2
-	VPADDD       expbias<>+0(SB), Y3, Y3
+	VPADDD       expbias<>+0(SB), Y0, Y0
 	VPSLLD       $0x17, Y2, Y2
-	VPSLLD       $0x17, Y3, Y3
-	VMULPS       Y2, Y4, Y4
-	VMULPS       Y3, Y4, Y2
+	VPSLLD       $0x17, Y0, Y0
+	VMULPS       Y2, Y1, Y1
+	VMULPS       Y0, Y1, Y2
 	VMOVUPS      Y2, (AX)
-	ADDQ         $0x20, AX
-	DECQ         CX
-	JNZ          exp_loop
 
 exp_done:
 	VZEROUPPER

@@ -354,6 +354,53 @@ func (t expTable) expInPlace(x, lo, hi reg.VecVirtual) {
 	VMULPS(n2, y, x)
 }
 
+// expInPlace2 is expInPlace on two vectors, the steps interleaved.
+func (t expTable) expInPlace2(x0, x1, lo, hi reg.VecVirtual) {
+	at := t.at
+	xs := []reg.VecVirtual{x0, x1}
+	ni := []reg.VecVirtual{YMM(), YMM()}
+	nf := []reg.VecVirtual{YMM(), YMM()}
+	y := []reg.VecVirtual{YMM(), YMM()}
+	for i, x := range xs {
+		VMINPS(x, hi, x)
+		VMAXPS(x, lo, x)
+		VMULPS(at["log2e"], x, nf[i])
+	}
+	for i := range xs {
+		VCVTPS2DQ(nf[i], ni[i])
+		VCVTDQ2PS(ni[i], nf[i])
+	}
+	for i, x := range xs {
+		VFNMADD231PS(at["ln2hi"], nf[i], x)
+	}
+	for i, x := range xs {
+		VFNMADD231PS(at["ln2lo"], nf[i], x)
+		VMOVUPS(at["p0"], y[i])
+	}
+	for _, p := range []string{"p1", "p2", "p3", "p4", "p5"} {
+		for i, x := range xs {
+			VFMADD213PS(at[p], x, y[i])
+		}
+	}
+	for i, x := range xs {
+		r2 := nf[i] // nf is dead: reuse it for r²
+		VMULPS(x, x, r2)
+		VFMADD213PS(x, r2, y[i])
+		VADDPS(at["one"], y[i], y[i])
+	}
+	for i, x := range xs {
+		n1, n2 := nf[i], YMM()
+		VPSRAD(Imm(1), ni[i], n1)
+		VPSUBD(n1, ni[i], n2)
+		VPADDD(t.bias, n1, n1)
+		VPADDD(t.bias, n2, n2)
+		VPSLLD(Imm(23), n1, n1)
+		VPSLLD(Imm(23), n2, n2)
+		VMULPS(n1, y[i], y[i])
+		VMULPS(n2, y[i], x)
+	}
+}
+
 // siluInPlace emits x = x·σ(x) = x / (1 + e^-x) for the 8 lanes of x.
 func (t expTable) siluInPlace(x, lo, hi reg.VecVirtual) {
 	e := YMM()
@@ -371,18 +418,32 @@ func exp() {
 	px := Load(Param("x").Base(), GP64())
 	n := Load(Param("x").Len(), GP64())
 	SHRQ(Imm(3), n)
-	JZ(LabelRef("exp_done"))
 	lo, hi := YMM(), YMM()
 	VMOVUPS(table.at["lo"], lo)
 	VMOVUPS(table.at["hi"], hi)
-	Label("exp_loop")
+	// Two vectors per iteration: the exponential is one long dependency
+	// chain, and two independent ones keep both FMA pipes busy.
+	n2 := GP64()
+	MOVQ(n, n2)
+	SHRQ(Imm(1), n2)
+	JZ(LabelRef("exp_tail"))
+	Label("exp_loop2")
+	x0, x1 := YMM(), YMM()
+	VMOVUPS(Mem{Base: px}, x0)
+	VMOVUPS(Mem{Base: px, Disp: 32}, x1)
+	table.expInPlace2(x0, x1, lo, hi)
+	VMOVUPS(x0, Mem{Base: px})
+	VMOVUPS(x1, Mem{Base: px, Disp: 32})
+	ADDQ(Imm(64), px)
+	DECQ(n2)
+	JNZ(LabelRef("exp_loop2"))
+	Label("exp_tail")
+	ANDQ(Imm(1), n)
+	JZ(LabelRef("exp_done"))
 	x := YMM()
 	VMOVUPS(Mem{Base: px}, x)
 	table.expInPlace(x, lo, hi)
 	VMOVUPS(x, Mem{Base: px})
-	ADDQ(Imm(32), px)
-	DECQ(n)
-	JNZ(LabelRef("exp_loop"))
 	Label("exp_done")
 	VZEROUPPER()
 	RET()
