@@ -114,7 +114,8 @@ type resampler struct {
 // Resample converts src to the rate to with a band-limited (windowed-sinc,
 // Kaiser) polyphase filter: at least 70 dB of rejection of everything above
 // the lower Nyquist frequency, flat to within 0.01 dB below 0.85 of it. It
-// streams, reading src only as far as the output requires. When the rates
+// streams: Read returns as soon as it has output, reading src at most until
+// the first output sample is ready, so a live source adds no latency. When the rates
 // match it returns src itself. A rate that is not positive gives a Source
 // whose Read fails.
 func Resample(src Source, to Rate) Source {
@@ -216,7 +217,7 @@ func (r *resampler) Read(p []float32) (int, error) {
 			// Integer decimation (48→16 kHz): every output uses the same
 			// taps, so four at a time share each coefficient load.
 			need4 := need + 3*int64(r.down)
-			for r.bufStart+int64(len(r.buf)) < need4 && r.fill() {
+			for r.bufStart+int64(len(r.buf)) < need4 && out == 0 && r.fill() {
 			}
 			if r.bufStart+int64(len(r.buf)) >= need4 && (r.outTotal < 0 || r.outTotal-r.outDone >= 4) {
 				lo := int(r.n - half + 1 - r.bufStart)
@@ -227,10 +228,12 @@ func (r *resampler) Read(p []float32) (int, error) {
 				continue
 			}
 		}
-		for r.bufStart+int64(len(r.buf)) < need && r.fill() {
+		// Once some output is ready, return it rather than wait for more
+		// input: a live source (a microphone) blocks in Read.
+		for r.bufStart+int64(len(r.buf)) < need && out == 0 && r.fill() {
 		}
 		if r.bufStart+int64(len(r.buf)) < need {
-			break // the source failed
+			break // output so far, or the source failed
 		}
 		if r.outTotal >= 0 && r.outDone >= r.outTotal {
 			r.err = io.EOF

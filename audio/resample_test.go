@@ -248,3 +248,33 @@ func BenchmarkResample(b *testing.B) {
 		report(b, cpu0, ok)
 	})
 }
+
+// countingSource counts Reads, standing in for a live source that blocks
+// until more audio arrives.
+type countingSource struct {
+	sliceSource
+	reads int
+}
+
+func (c *countingSource) Read(p []float32) (int, error) {
+	c.reads++
+	return c.sliceSource.Read(p)
+}
+
+// TestResampleLowLatency checks that Read returns what it can compute once
+// it has output, instead of reading the source until p is full.
+func TestResampleLowLatency(t *testing.T) {
+	for _, rp := range []struct{ from, to Rate }{{48000, 16000}, {44100, 16000}, {16000, 48000}} {
+		src := &countingSource{sliceSource: sliceSource{x: sine(int(rp.from), rp.from, 440, 0.5), rate: rp.from, chunk: 160}}
+		r := Resample(src, rp.to)
+		n, err := r.Read(make([]float32, 10000))
+		if err != nil || n == 0 || n >= 10000 {
+			t.Fatalf("%v→%v: n=%d err=%v", rp.from, rp.to, n, err)
+		}
+		// The first output needs half a filter length of input: a few
+		// 160-sample chunks, never the 30,000 that would fill p.
+		if maxReads := 2 + designLowpass(rp.from, rp.to).half/160; src.reads > maxReads {
+			t.Errorf("%v→%v: %d source reads for the first Read, want ≤ %d", rp.from, rp.to, src.reads, maxReads)
+		}
+	}
+}
