@@ -55,3 +55,23 @@ func init() {
 		}},
 	)
 }
+
+func init() {
+	emb := func(t *Tape, in []*Var) *Var {
+		y, err := t.Embedding(in[0], []int{2, 0, 2, 3, 1, 2}, 2, 3)
+		if err != nil {
+			panic(err)
+		}
+		return y
+	}
+	moreGradCases = append(moreGradCases,
+		gradCase{name: "Embedding", shapes: [][]int{{4, 3}}, build: emb},
+		gradCase{name: "GroupNorm", shapes: [][]int{{2, 4, 5}, {4}, {4}}, build: func(t *Tape, in []*Var) *Var { return t.GroupNorm(in[0], 2, in[1], in[2], 1e-5) }},
+		gradCase{name: "InstanceNorm", shapes: [][]int{{2, 3, 4}}, build: func(t *Tape, in []*Var) *Var { return t.GroupNorm(in[0], 3, nil, nil, 1e-5) }},
+		gradCase{name: "BatchNorm", shapes: [][]int{{3, 4, 5}, {5}, {5}}, build: func(t *Tape, in []*Var) *Var { return t.BatchNorm(in[0], in[1], in[2], nil, 1e-5) }},
+		gradCase{name: "MaxAxis", shapes: [][]int{{2, 5, 3}}, build: func(t *Tape, in []*Var) *Var { return t.MaxAxis(in[0], 1, false) }},
+		gradCase{name: "AttentionPool", shapes: [][]int{{2, 4, 3}, {2, 4}}, build: func(t *Tape, in []*Var) *Var { return t.AttentionPool(in[0], in[1], []int{4, 2}) }},
+		gradCase{name: "Conv1D", shapes: [][]int{{2, 7, 4}, {6, 4, 3}, {6}}, build: func(t *Tape, in []*Var) *Var { return t.Conv1D(in[0], in[1], in[2], 1, 1, 1, 1, 1) }},
+		gradCase{name: "Conv1DGroupedStrided", shapes: [][]int{{2, 9, 4}, {6, 2, 3}, {6}}, build: func(t *Tape, in []*Var) *Var { return t.Conv1D(in[0], in[1], in[2], 2, 2, 1, 2, 2) }},
+	)
+}

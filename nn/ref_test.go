@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"errors"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -238,5 +239,96 @@ func TestDropoutDeterministicAndRate(t *testing.T) {
 	in := tp.Input([]int{len(x)}, x)
 	if tp.Dropout(in, 0.5) != in {
 		t.Error("dropout is not the identity in inference")
+	}
+}
+
+func TestConv1DReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	for _, c := range []struct{ B, T, Cin, Cout, K, stride, pl, pr, dil, groups int }{
+		{2, 9, 4, 6, 3, 1, 1, 1, 1, 1},
+		{1, 11, 6, 4, 2, 2, 0, 3, 2, 2},
+		{2, 8, 3, 3, 4, 3, 3, 0, 1, 3},
+	} {
+		x := randSlice(rng, c.B*c.T*c.Cin)
+		w := randSlice(rng, c.Cout*c.Cin/c.groups*c.K)
+		b := randSlice(rng, c.Cout)
+		tp := NewTape(1)
+		y := tp.Conv1D(tp.Input([]int{c.B, c.T, c.Cin}, x), tp.Input([]int{c.Cout, c.Cin / c.groups, c.K}, w), tp.Input([]int{c.Cout}, b), c.stride, c.pl, c.pr, c.dil, c.groups)
+		To := y.Shape[1]
+		if To != (c.T+c.pl+c.pr-c.dil*(c.K-1)-1)/c.stride+1 {
+			t.Fatalf("T' = %d", To)
+		}
+		cg, og := c.Cin/c.groups, c.Cout/c.groups
+		want := make([]float32, len(y.Data))
+		for bi := 0; bi < c.B; bi++ {
+			for to := 0; to < To; to++ {
+				for o := 0; o < c.Cout; o++ {
+					g := o / og
+					s := float64(b[o])
+					for ch := 0; ch < cg; ch++ {
+						for k := 0; k < c.K; k++ {
+							ti := to*c.stride - c.pl + k*c.dil
+							if ti < 0 || ti >= c.T {
+								continue
+							}
+							s += float64(x[(bi*c.T+ti)*c.Cin+g*cg+ch]) * float64(w[(o*cg+ch)*c.K+k])
+						}
+					}
+					want[(bi*To+to)*c.Cout+o] = float32(s)
+				}
+			}
+		}
+		assertClose(t, "conv1d", y.Data, want, 1e-5)
+	}
+}
+
+func TestBatchNormStatsAndInference(t *testing.T) {
+	x := []float32{1, 10, 3, 20, 5, 30, 7, 40} // [4 rows, 2 channels]
+	st := NewBatchNormStats(2)
+	st.Momentum = 1 // adopt the batch statistics outright
+	tp := NewTape(1)
+	y := tp.BatchNorm(tp.Input([]int{4, 2}, x), nil, nil, st, 0)
+	assertClose(t, "mean", st.Mean, []float32{4, 25}, 1e-6)
+	assertClose(t, "var", st.Var, []float32{20.0 / 3, 500.0 / 3}, 1e-5) // unbiased
+	tp.SetTraining(false)
+	z := tp.BatchNorm(tp.Input([]int{4, 2}, x), nil, nil, st, 0)
+	// Inference divides by the unbiased σ, training by the biased one.
+	ratio := float32(math.Sqrt(3.0 / 4))
+	for i := range y.Data {
+		if math.Abs(float64(z.Data[i]-y.Data[i]*ratio)) > 1e-5 {
+			t.Fatalf("inference output %v, training %v", z.Data, y.Data)
+		}
+	}
+}
+
+func TestEmbeddingBadID(t *testing.T) {
+	tp := NewTape(1)
+	table := tp.Zeros(3, 2)
+	if _, err := tp.Embedding(table, []int{0, 3}); !errors.Is(err, ErrBadIndex) {
+		t.Errorf("id 3 of 3 rows: err %v, want ErrBadIndex", err)
+	}
+	if _, err := tp.Embedding(table, []int{-1}); !errors.Is(err, ErrBadIndex) {
+		t.Errorf("id -1: err %v, want ErrBadIndex", err)
+	}
+}
+
+// Inference records nothing and, once warm, allocates nothing.
+func TestInferenceRecordsNothingAllocatesNothing(t *testing.T) {
+	net := newToyNet(1)
+	seqs := toyData(2, 1)
+	T := len(seqs[0].feats) / toyDim
+	tp := NewTape(1)
+	tp.SetTraining(false)
+	lens := []int{T}
+	run := func() {
+		tp.Reset()
+		y := net.forward(tp, tp.Input([]int{1, T, toyDim}, seqs[0].feats), lens)
+		if y.RequiresGrad() || len(tp.nodes) != 0 {
+			t.Fatalf("inference recorded %d nodes", len(tp.nodes))
+		}
+	}
+	run()
+	if a := testing.AllocsPerRun(20, run); a != 0 {
+		t.Errorf("%v allocations per warm inference pass", a)
 	}
 }
