@@ -332,3 +332,31 @@ func TestInferenceRecordsNothingAllocatesNothing(t *testing.T) {
 		t.Errorf("%v allocations per warm inference pass", a)
 	}
 }
+
+// Streaming attention: each chunk's queries against the keys cached so far
+// (QueryOffset = chunk start), with RoPE offset by the chunk start, equals
+// the whole sequence under the chunk mask.
+func TestAttentionStreamingEqualsChunkMasked(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	const B, T, D, heads, chunk = 1, 10, 8, 2, 3
+	q, k, v := randSlice(rng, B*T*D), randSlice(rng, B*T*D), randSlice(rng, B*T*D)
+	tp := NewTape(1)
+	in := func(d []float32) *Var { return tp.Input([]int{B, T, D}, d) }
+	full := tp.Attention(tp.RoPE(in(q), heads, 0), tp.RoPE(in(k), heads, 0), in(v), heads, AttnMask{ChunkSize: chunk, LeftChunks: -1})
+	qv, kv, vv := in(q), in(k), in(v)
+	var kCache, vCache *Var
+	var outs []*Var
+	for start := 0; start < T; start += chunk {
+		end := min(start+chunk, T)
+		qc := tp.RoPE(tp.Slice(qv, 1, start, end), heads, start)
+		kc := tp.RoPE(tp.Slice(kv, 1, start, end), heads, start)
+		vc := tp.Slice(vv, 1, start, end)
+		if kCache == nil {
+			kCache, vCache = kc, vc
+		} else {
+			kCache, vCache = tp.Concat(1, kCache, kc), tp.Concat(1, vCache, vc)
+		}
+		outs = append(outs, tp.Attention(qc, kCache, vCache, heads, AttnMask{QueryOffset: start, ChunkSize: chunk, LeftChunks: -1}))
+	}
+	assertClose(t, "streamed attention", tp.Concat(1, outs...).Data, full.Data, 1e-5)
+}
