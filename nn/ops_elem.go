@@ -274,7 +274,7 @@ func backSum(t *Tape, n *node) {
 // SumAxis returns the sum of x over axis, which is removed from the shape
 // (keepDim false) or kept with size 1.
 func (t *Tape) SumAxis(x *Var, axis int, keepDim bool) *Var {
-	return t.reduceAxis(x, axis, keepDim, 1, false)
+	return t.reduceAxis(x, axis, keepDim, 1)
 }
 
 // MeanAxis returns the mean of x over axis (mean pooling).
@@ -285,7 +285,7 @@ func (t *Tape) MeanAxis(x *Var, axis int, keepDim bool) *Var {
 	if d > 0 {
 		s = 1 / float32(d)
 	}
-	return t.reduceAxis(x, axis, keepDim, s, false)
+	return t.reduceAxis(x, axis, keepDim, s)
 }
 
 func normAxis(op string, axis, rank int) int {
@@ -311,7 +311,7 @@ func outerInner(shape []int, axis int) (outer, mid, inner int) {
 	return outer, shape[axis], inner
 }
 
-func (t *Tape) reduceAxis(x *Var, axis int, keepDim bool, s float32, _ bool) *Var {
+func (t *Tape) reduceAxis(x *Var, axis int, keepDim bool, s float32) *Var {
 	axis = normAxis("SumAxis", axis, len(x.Shape))
 	outer, mid, inner := outerInner(x.Shape, axis)
 	var shape [maxRank]int
