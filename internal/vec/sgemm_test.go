@@ -237,3 +237,45 @@ func ExampleSgemm() {
 	fmt.Println(c)
 	// Output: [4 2 10 5]
 }
+
+// TestSgemmConcurrent runs independent products from several goroutines
+// at once (the packing buffers are pooled, never shared) and checks each
+// against the same product run alone.
+func TestSgemmConcurrent(t *testing.T) {
+	const workers = 4
+	type job struct {
+		m, n, k int
+		a, b    []float32
+		want    []float32
+	}
+	jobs := make([]job, workers)
+	for i := range jobs {
+		rng := rand.New(rand.NewPCG(uint64(i), 11))
+		m, n, k := 37+i*20, 53+i*7, 300-i*50
+		j := job{m: m, n: n, k: k, a: storedMatrix(rng, m, k, k), b: storedMatrix(rng, k, n, n)}
+		j.want = make([]float32, m*n)
+		Sgemm(false, false, m, n, k, 1, j.a, k, j.b, n, 0, j.want, n)
+		jobs[i] = j
+	}
+	errs := make(chan error, workers)
+	for _, j := range jobs {
+		go func() {
+			got := make([]float32, j.m*j.n)
+			for rep := 0; rep < 20; rep++ {
+				Sgemm(false, false, j.m, j.n, j.k, 1, j.a, j.k, j.b, j.n, 0, got, j.n)
+				for i := range got {
+					if got[i] != j.want[i] {
+						errs <- fmt.Errorf("%dx%dx%d: C[%d] = %v, alone %v", j.m, j.n, j.k, i, got[i], j.want[i])
+						return
+					}
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range jobs {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
