@@ -327,9 +327,11 @@ func Synthesize(ctx context.Context, cfg SynthConfig, dir string, progress io.Wr
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var fest *festivalProc // started on the first festival job
+			defer func() { fest.close() }()
 			for j := range jobs {
 				t0 := time.Now()
-				e, err := cfg.synthesizeOne(ctx, j, wavDir)
+				e, err := cfg.synthesizeOne(ctx, j, wavDir, &fest)
 				select {
 				case results <- result{e, time.Since(t0), err}:
 				case <-ctx.Done():
@@ -417,21 +419,44 @@ func Synthesize(ctx context.Context, cfg SynthConfig, dir string, progress io.Wr
 
 func engineOf(voice string) string { e, _, _ := strings.Cut(voice, ":"); return e }
 
-// synthesizeOne runs one engine process and measures what it wrote.
-func (c *SynthConfig) synthesizeOne(ctx context.Context, j synthJob, wavDir string) (Entry, error) {
-	textFile := filepath.Join(wavDir, j.id+".txt")
-	if err := os.WriteFile(textFile, []byte(j.raw+"\n"), 0o644); err != nil {
-		return Entry{}, err
-	}
-	defer os.Remove(textFile)
+// synthesizeOne runs one engine and measures what it wrote. Festival jobs
+// go to the worker's long-lived festival process *fest (started or
+// restarted as needed); flite and espeak-ng start in milliseconds and run
+// as one process per sentence.
+func (c *SynthConfig) synthesizeOne(ctx context.Context, j synthJob, wavDir string, fest **festivalProc) (Entry, error) {
 	out := filepath.Join(wavDir, j.id+".wav")
-	cmd, desc := j.command(ctx, textFile, out)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	cmd.Stdout = io.Discard
-	if err := cmd.Run(); err != nil {
-		os.Remove(out)
-		return Entry{}, fmt.Errorf("%s %s: %w: %s", j.id, desc, err, strings.TrimSpace(stderr.String()))
+	var desc string
+	if j.voice.Engine == "festival" {
+		if *fest == nil {
+			p, err := startFestival()
+			if err != nil {
+				return Entry{}, fmt.Errorf("%s: %w", j.id, err)
+			}
+			*fest = p
+		}
+		d, err := (*fest).synth(ctx, j, out)
+		desc = d
+		if err != nil {
+			(*fest).close()
+			*fest = nil
+			os.Remove(out)
+			return Entry{}, fmt.Errorf("%s %s: %w", j.id, desc, err)
+		}
+	} else {
+		textFile := filepath.Join(wavDir, j.id+".txt")
+		if err := os.WriteFile(textFile, []byte(j.raw+"\n"), 0o644); err != nil {
+			return Entry{}, err
+		}
+		defer os.Remove(textFile)
+		cmd, d := j.command(ctx, textFile, out)
+		desc = d
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		cmd.Stdout = io.Discard
+		if err := cmd.Run(); err != nil {
+			os.Remove(out)
+			return Entry{}, fmt.Errorf("%s %s: %w: %s", j.id, desc, err, strings.TrimSpace(stderr.String()))
+		}
 	}
 	dur, err := decodedDuration(out)
 	if err != nil {

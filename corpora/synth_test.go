@@ -2,6 +2,7 @@ package corpora
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -161,5 +162,36 @@ func TestSynthesize(t *testing.T) {
 	}
 	if es, _ := ReadManifestFile(filepath.Join(dir, "synth", "t1", "manifest.jsonl")); len(es) != 3 {
 		t.Errorf("after torn resume: %d entries", len(es))
+	}
+}
+
+func TestFestivalProcess(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs festival")
+	}
+	if _, err := exec.LookPath("festival"); err != nil {
+		t.Skip("festival not installed")
+	}
+	p, err := startFestival()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.close()
+	dir := t.TempDir()
+	for i, raw := range []string{`"Come here," she said to the old man.`, `A back\slash and a "quote" inside.`, "It was a cold and windy night."} {
+		v := Voice{"festival", "kal_diphone", "m", 16000, true, true}
+		if i == 2 {
+			v = Voice{"festival", "cmu_us_slt_arctic_hts", "f", 32000, false, false}
+		}
+		out := filepath.Join(dir, fmt.Sprint(i)+".wav")
+		if _, err := p.synth(context.Background(), synthJob{raw: raw, voice: v, stretch: 1.1, pitch: 0.9}, out); err != nil {
+			t.Fatalf("%q: %v", raw, err)
+		}
+		if d, err := decodedDuration(out); err != nil || d < 1 {
+			t.Errorf("%q: %.2f s, %v", raw, d, err)
+		}
+	}
+	if _, err := p.synth(context.Background(), synthJob{raw: "x", voice: Voice{Engine: "festival", Name: "kal_diphone"}}, filepath.Join(dir, "it's.wav")); err == nil {
+		t.Error("a quote in the output path was accepted")
 	}
 }
