@@ -5,7 +5,10 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -157,7 +160,11 @@ func TestLoad(t *testing.T) {
 
 // TestSharedCorpora decodes files of the corpora in ../shared when they
 // are there (they are never committed): a few per corpus by default, all
-// of them with MYNAH_AUDIO_ALL=1.
+// of them with MYNAH_AUDIO_ALL=1. Lengths are checked against the
+// manifests' durations (of the source audio, to the millisecond): exact
+// for FLAC and for MP3s with a LAME Info frame, and for MP3s without one
+// longer by the encoder and decoder delay (1,105 samples) plus at most
+// one frame of padding.
 func TestSharedCorpora(t *testing.T) {
 	root := "../../shared"
 	if _, err := os.Stat(root); err != nil {
@@ -170,15 +177,17 @@ func TestSharedCorpora(t *testing.T) {
 		"corpora/ravdess/audio/*.mp3",
 		"corpora/fsdd/audio/*.flac",
 		"noise/audio/*.flac",
-		"corpora/librispeech/dev/*/*/*.flac",
+		"corpora/librispeech/dev/*/*/*.mp3",
 	}
 	all := os.Getenv("MYNAH_AUDIO_ALL") != ""
+	checked := 0
 	for _, pat := range patterns {
 		files, _ := filepath.Glob(filepath.Join(root, pat))
 		sort.Strings(files)
 		if len(files) == 0 {
 			continue
 		}
+		durations := readManifestDurations(filepath.Dir(filepath.Dir(files[0])))
 		if !all && len(files) > 3 {
 			files = []string{files[0], files[len(files)/2], files[len(files)-1]}
 		}
@@ -190,16 +199,67 @@ func TestSharedCorpora(t *testing.T) {
 			}
 			x, err := ReadAll(f)
 			f.Close()
+			checked++
 			if err != nil || len(x) == 0 {
 				t.Errorf("%s: %d samples, %v", p, len(x), err)
+				continue
 			}
-			switch r := f.SampleRate(); r {
+			rate := f.SampleRate()
+			switch rate {
 			case 8000, 16000, 22050:
 			default:
-				t.Errorf("%s: rate %v", p, r)
+				t.Errorf("%s: rate %v", p, rate)
+			}
+			dur, ok := durations["audio/"+filepath.Base(p)]
+			if !ok {
+				continue
+			}
+			want := dur * float64(rate)
+			slack := 0.0005*float64(rate) + 1 // manifest rounding
+			got := float64(len(x))
+			_, gapless := f.Duration()
+			switch {
+			case f.Format() == FormatFLAC || gapless:
+				if math.Abs(got-want) > slack {
+					t.Errorf("%s: %d samples, manifest %.3f s = %.0f", p, len(x), dur, want)
+				}
+			default:
+				if extra := got - want; extra < 1105-slack || extra > 1105+576+slack {
+					t.Errorf("%s: %d samples, manifest %.3f s = %.0f (+%.0f)", p, len(x), dur, want, extra)
+				}
 			}
 		}
 	}
+	t.Logf("%d files decoded", checked)
+}
+
+// readManifestDurations maps the audio column of dir/manifest.tsv to its
+// duration column; it returns an empty map when there is no manifest.
+func readManifestDurations(dir string) map[string]float64 {
+	out := map[string]float64{}
+	data, err := os.ReadFile(filepath.Join(dir, "manifest.tsv"))
+	if err != nil {
+		return out
+	}
+	lines := strings.Split(string(data), "\n")
+	if len(lines) == 0 {
+		return out
+	}
+	head := strings.Split(lines[0], "\t")
+	ai, di := slices.Index(head, "audio"), slices.Index(head, "duration")
+	if ai < 0 || di < 0 {
+		return out
+	}
+	for _, l := range lines[1:] {
+		f := strings.Split(l, "\t")
+		if len(f) <= max(ai, di) {
+			continue
+		}
+		if d, err := strconv.ParseFloat(f[di], 64); err == nil {
+			out[f[ai]] = d
+		}
+	}
+	return out
 }
 
 // TestSamples decodes the committed sample clips of ../samples (made by
