@@ -164,10 +164,12 @@ func BenchmarkTrainStep(b *testing.B) {
 		rng := rand.New(rand.NewPCG(1, 1))
 		x, y, z := randSlice(rng, n*n), randSlice(rng, n*n), make([]float32, n*n)
 		b.ResetTimer()
+		cpu0 := cpuTime()
 		for b.Loop() {
 			vec.Sgemm(false, false, n, n, n, 1, x, n, y, n, 0, z, n)
 		}
 		b.ReportMetric(2*n*n*n*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		b.ReportMetric(2*n*n*n*float64(b.N)/(cpuTime()-cpu0).Seconds()/1e9, "GFLOP/CPU-s")
 	})
 	for _, workers := range []int{2, 1} {
 		b.Run(fmt.Sprintf("impl=mynah/workers=%d", workers), func(b *testing.B) {
@@ -224,6 +226,7 @@ func benchTrainStep(b *testing.B, workers, blocks, batch, frames int) {
 	// audio per CPU-second times the workers is what idle cores would do.
 	b.ReportMetric(audio/cpu, "audio-s/CPU-s")
 	b.ReportMetric(float64(flops-flops0)/sec/1e9, "GFLOP/s")
+	b.ReportMetric(float64(flops-flops0)/cpu/1e9, "GFLOP/CPU-s")
 	b.ReportMetric(float64(CountParams(params))/1e6, "Mparams")
 }
 
