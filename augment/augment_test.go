@@ -443,3 +443,25 @@ func FuzzReadNoiseManifest(f *testing.F) {
 		}
 	})
 }
+
+func TestNoisyDev(t *testing.T) {
+	bank := &NoiseBank{Clips: []NoiseClip{{"a", "music", tone(500, rate, 0.2)}, {"b", "water_tap", Coloured(rate, White, rand.New(rand.NewPCG(2, 2)))}}}
+	x := tone(200, rate, 0.3)
+	y10, id10 := NoisyDev(x, "utt1", 10, bank)
+	y5, id5 := NoisyDev(x, "utt1", 5, bank)
+	again, _ := NoisyDev(x, "utt1", 10, bank)
+	if id10 != id5 || id10 == "" || !slices.Equal(y10, again) {
+		t.Fatalf("noisy dev not fixed per key: %q %q", id10, id5)
+	}
+	n10 := make([]float32, len(x))
+	n5 := make([]float32, len(x))
+	for i := range x {
+		n10[i], n5[i] = y10[i]-x[i], y5[i]-x[i]
+	}
+	if r := 10 * math.Log10(Power(n5)/Power(n10)); math.Abs(r-5) > 0.01 {
+		t.Errorf("5 dB version has %.2f dB more noise, want 5", r)
+	}
+	if z, id := NoisyDev(x, "u", 5, &NoiseBank{}); id != "" || !slices.Equal(z, x) {
+		t.Error("empty bank should return a copy")
+	}
+}

@@ -148,3 +148,22 @@ func (b *NoiseBank) Pick(rng *rand.Rand) (NoiseClip, bool) {
 	}
 	return b.Clips[of[rng.IntN(len(of))]], true
 }
+
+// noisyDevSeed keeps the noisy dev sets apart from any training seed.
+const noisyDevSeed = 0x6d796e6168646576 // "mynahdev"
+
+// NoisyDev returns a copy of x with noise of bank (DevNoise: the held-out
+// types) added at snrDB, and the clip's id. The clip and its offset depend
+// only on key, so the 10 dB and 5 dB versions of an utterance carry the
+// same noise at two levels, and every run scores the same noisy dev set.
+// With an empty bank it returns a plain copy and "".
+func NoisyDev(x []float32, key string, snrDB float64, bank *NoiseBank) ([]float32, string) {
+	y := slices.Clone(x)
+	rng := NewRNG(noisyDevSeed, key, 0)
+	clip, ok := bank.Pick(rng)
+	if !ok || len(y) == 0 {
+		return y, ""
+	}
+	MixAtSNR(y, Segment(clip.Samples, len(y), rng), snrDB)
+	return y, clip.ID
+}
