@@ -137,7 +137,10 @@ func decode(r io.Reader, size int64, opt DecodeOptions) (decoder, error) {
 		return nil, err
 	}
 	br := bufio.NewReaderSize(r, 16<<10)
-	head, _ := br.Peek(sniffBytes)
+	head, perr := br.Peek(sniffBytes)
+	if len(head) == 0 && perr != nil && perr != io.EOF {
+		return nil, fmt.Errorf("read: %w", perr)
+	}
 	if len(head) == 0 {
 		if opt.RawRate > 0 {
 			return decodeRaw(br, opt.RawRate, max(opt.RawChannels, 1), opt)
@@ -264,8 +267,14 @@ func Open(path string, opt DecodeOptions) (*File, error) {
 		return nil, fmt.Errorf("open audio: %w", err) // *PathError names the file
 	}
 	size := int64(-1)
-	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
-		size = st.Size()
+	if st, err := f.Stat(); err == nil {
+		if st.IsDir() {
+			f.Close()
+			return nil, fmt.Errorf("open audio %s: is a directory", path)
+		}
+		if st.Mode().IsRegular() {
+			size = st.Size()
+		}
 	}
 	d, err := decode(f, size, opt)
 	if err != nil {

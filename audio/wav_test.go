@@ -503,6 +503,22 @@ func TestOpenMissing(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "no/such/file.wav") || !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("err = %v", err)
 	}
+	dir := t.TempDir()
+	if _, err := Open(dir, DecodeOptions{}); err == nil || !strings.Contains(err.Error(), "is a directory") {
+		t.Fatalf("directory: err = %v", err)
+	}
+}
+
+// errReader fails every Read.
+type errReader struct{}
+
+func (errReader) Read([]byte) (int, error) { return 0, errors.New("disk on fire") }
+
+func TestReadErrorIsNotEmpty(t *testing.T) {
+	_, err := Decode(errReader{}, DecodeOptions{})
+	if err == nil || !strings.Contains(err.Error(), "disk on fire") {
+		t.Fatalf("err = %v", err)
+	}
 }
 
 func TestRaw(t *testing.T) {
