@@ -21,8 +21,9 @@ type Var struct {
 	// Data holds the value. Ops read it; only leaves may be edited by
 	// callers, and only before ops that read them are recorded.
 	Data []float32
-	// Grad is d(loss)/d(Data), filled by Backward for Vars on a path from
-	// a Param to the loss; nil for Vars that need no gradient.
+	// Grad is d(loss)/d(Data) after Backward, for Param leaves and the
+	// loss; an intermediate Var's buffer is recycled during Backward unless
+	// the tape keeps gradients (SetKeepGrads). Nil for Vars that need none.
 	Grad []float32
 
 	param    *Param
@@ -78,22 +79,24 @@ type node struct {
 // once warm. A Tape is not safe for concurrent use; data parallelism uses
 // one Tape per goroutine (see Workers).
 type Tape struct {
-	nodes    []node
-	vars     []*Var
-	nvars    int
-	arena    arena
-	ints     intArena
-	varBuf   []*Var // backing store for node.vs
-	varOff   int
-	params   map[*Param]*Var
-	order    []*Var // param leaves in first-use order
-	training bool
-	record   bool
-	rng      *rand.Rand
-	pcg      *rand.PCG
-	ctc      CTCScratch
-	flops    int64
-	rope     struct {
+	nodes     []node
+	vars      []*Var
+	nvars     int
+	arena     arena
+	ints      intArena
+	varBuf    []*Var // backing store for node.vs
+	varOff    int
+	params    map[*Param]*Var
+	order     []*Var // param leaves in first-use order
+	training  bool
+	record    bool
+	rng       *rand.Rand
+	pcg       *rand.PCG
+	ctc       CTCScratch
+	flops     int64
+	free      [][]float32 // gradient buffers released during Backward
+	keepGrads bool
+	rope      struct {
 		key      [3]int
 		cos, sin []float32
 	}
@@ -318,9 +321,27 @@ func (t *Tape) grad(v *Var) []float32 {
 		return nil
 	}
 	if v.Grad == nil {
-		v.Grad = t.arena.alloc(len(v.Data))
+		v.Grad = t.gradBuf(len(v.Data))
+		clear(v.Grad)
 	}
 	return v.Grad
+}
+
+// gradBuf returns an uninitialised buffer of n floats, preferably one a
+// finished backward step released: it is still hot in cache, and reusing
+// it keeps the tape's footprint near that of the forward pass.
+func (t *Tape) gradBuf(n int) []float32 {
+	// Search the most recent releases first; shapes repeat block by block.
+	for i := len(t.free) - 1; i >= max(0, len(t.free)-32); i-- {
+		if b := t.free[i]; len(b) == n {
+			last := len(t.free) - 1
+			t.free[i] = t.free[last]
+			t.free[last] = nil
+			t.free = t.free[:last]
+			return b
+		}
+	}
+	return t.arena.allocRaw(n)
 }
 
 // gradOut is grad for an op's first chance to write: when v has no
@@ -334,7 +355,7 @@ func (t *Tape) gradOut(v *Var) (g []float32, fresh bool) {
 		return nil, false
 	}
 	if v.Grad == nil {
-		v.Grad = t.arena.allocRaw(len(v.Data))
+		v.Grad = t.gradBuf(len(v.Data))
 		return v.Grad, true
 	}
 	return v.Grad, false
@@ -371,8 +392,20 @@ func (t *Tape) Backward(loss *Var) {
 			continue // no gradient reached this op
 		}
 		n.back(t, n)
+		if !t.keepGrads && n.out != loss {
+			// Every consumer of n.out ran before n: its gradient is dead.
+			t.free = append(t.free, n.out.Grad)
+			n.out.Grad = nil
+		}
 	}
+	t.free = t.free[:0]
 }
+
+// SetKeepGrads keeps the gradients of intermediate Vars after Backward
+// (for inspection and tests). By default Backward recycles each one as
+// soon as the op that produced the Var has used it, and only leaves
+// (Params) and the loss keep their Grad.
+func (t *Tape) SetKeepGrads(on bool) { t.keepGrads = on }
 
 // arena hands out float32 slices from large chunks. After a pass that
 // needed more than one chunk, reset merges them into one, so a steady
