@@ -541,3 +541,84 @@ func backConv1D(t *Tape, n *node) {
 		}
 	}
 }
+
+// MaskLengths returns x [B,T,...] with every frame t ≥ lens[b] set to
+// zero, so padding cannot leak into valid frames through a symmetric
+// convolution or into a sum over time.
+func (t *Tape) MaskLengths(x *Var, lens []int) *Var {
+	if len(x.Shape) < 2 || len(lens) != x.Shape[0] {
+		panic(fmt.Sprintf("nn.MaskLengths: x %v with %d lengths: want [B,T,...] and B lengths", x.Shape, len(lens)))
+	}
+	B, T := x.Shape[0], x.Shape[1]
+	inner := numElems(x.Shape[2:])
+	y := t.newVarRaw(x.Shape)
+	saved := t.ints.alloc(B)
+	for b := 0; b < B; b++ {
+		n := min(max(lens[b], 0), T)
+		saved[b] = n
+		copy(y.Data[b*T*inner:(b*T+n)*inner], x.Data[b*T*inner:])
+		clear(y.Data[(b*T+n)*inner : (b+1)*T*inner])
+	}
+	if nd := t.rec(backMaskLengths, y, x); nd != nil {
+		nd.ints = saved
+	}
+	return y
+}
+
+func backMaskLengths(t *Tape, n *node) {
+	dx := t.grad(n.a)
+	if dx == nil {
+		return
+	}
+	B, T := n.a.Shape[0], n.a.Shape[1]
+	inner := numElems(n.a.Shape[2:])
+	for b := 0; b < B; b++ {
+		lo, hi := b*T*inner, (b*T+n.ints[b])*inner
+		vec.Axpy(1, n.out.Grad[lo:hi], dx[lo:hi])
+	}
+}
+
+// MaskedMean returns the mean of x [B,T,C] over the first lens[b] frames
+// of each item, [B,C]: mean pooling of padded sequences. An item of
+// length 0 gives zeros.
+func (t *Tape) MaskedMean(x *Var, lens []int) *Var {
+	if len(x.Shape) != 3 || len(lens) != x.Shape[0] {
+		panic(fmt.Sprintf("nn.MaskedMean: x %v with %d lengths: want [B,T,C] and B lengths", x.Shape, len(lens)))
+	}
+	B, T, C := x.Shape[0], x.Shape[1], x.Shape[2]
+	y := t.newVar([]int{B, C})
+	saved := t.ints.alloc(B)
+	for b := 0; b < B; b++ {
+		n := min(max(lens[b], 0), T)
+		saved[b] = n
+		yr := y.Data[b*C : (b+1)*C]
+		for ti := 0; ti < n; ti++ {
+			vec.Axpy(1, x.Data[(b*T+ti)*C:(b*T+ti+1)*C], yr)
+		}
+		if n > 0 {
+			vec.Scale(1/float32(n), yr)
+		}
+	}
+	if nd := t.rec(backMaskedMean, y, x); nd != nil {
+		nd.ints = saved
+	}
+	return y
+}
+
+func backMaskedMean(t *Tape, n *node) {
+	dx := t.grad(n.a)
+	if dx == nil {
+		return
+	}
+	B, T, C := n.a.Shape[0], n.a.Shape[1], n.a.Shape[2]
+	for b := 0; b < B; b++ {
+		cnt := n.ints[b]
+		if cnt == 0 {
+			continue
+		}
+		g := n.out.Grad[b*C : (b+1)*C]
+		for ti := 0; ti < cnt; ti++ {
+			vec.Axpy(1/float32(cnt), g, dx[(b*T+ti)*C:(b*T+ti+1)*C])
+		}
+	}
+}

@@ -75,3 +75,10 @@ func init() {
 		gradCase{name: "Conv1DGroupedStrided", shapes: [][]int{{2, 9, 4}, {6, 2, 3}, {6}}, build: func(t *Tape, in []*Var) *Var { return t.Conv1D(in[0], in[1], in[2], 2, 2, 1, 2, 2) }},
 	)
 }
+
+func init() {
+	moreGradCases = append(moreGradCases,
+		gradCase{name: "MaskLengths", shapes: [][]int{{2, 4, 3}}, build: func(t *Tape, in []*Var) *Var { return t.MaskLengths(in[0], []int{3, 0}) }},
+		gradCase{name: "MaskedMean", shapes: [][]int{{3, 4, 2}}, build: func(t *Tape, in []*Var) *Var { return t.MaskedMean(in[0], []int{4, 1, 0}) }},
+	)
+}

@@ -360,3 +360,10 @@ func TestAttentionStreamingEqualsChunkMasked(t *testing.T) {
 	}
 	assertClose(t, "streamed attention", tp.Concat(1, outs...).Data, full.Data, 1e-5)
 }
+
+func TestMaskedMeanAndMaskLengths(t *testing.T) {
+	tp := NewTape(1)
+	x := tp.Input([]int{2, 3, 2}, []float32{1, 2, 3, 4, 100, 100, 5, 6, 7, 8, 9, 10})
+	assertClose(t, "masked mean", tp.MaskedMean(x, []int{2, 3}).Data, []float32{2, 3, 7, 8}, 0)
+	assertClose(t, "mask", tp.MaskLengths(x, []int{1, 3}).Data, []float32{1, 2, 0, 0, 0, 0, 5, 6, 7, 8, 9, 10}, 0)
+}
