@@ -42,7 +42,7 @@ func TestLookup(t *testing.T) {
 		{"tomato", []string{"T AH0 M EY1 T OW2", "T AH0 M AA1 T OW2"}},
 		{"xylophone", []string{"Z AY1 L AH0 F OW2 N"}},
 		{"abbe", []string{"AE1 B IY0", "AE0 B EY1"}}, // a line with a trailing comment
-		{"hello(2)", nil},               // variants are not words
+		{"hello(2)", nil}, // variants are not words
 		{"", nil},
 		{"qqqzzx", nil},
 		{"zzzzzzzzzz", nil}, // after the last word
