@@ -15,6 +15,7 @@
 //
 //	package          may import
 //	internal/vec     -
+//	models           -
 //	internal/...     internal/vec
 //	audio            -
 //	audio/device     audio
@@ -32,8 +33,8 @@
 //	emotion          audio dsp/... nn/... internal/vec vad acoustic text g2p
 //	corpora/...      audio dsp/... text internal/vec
 //	train/...        audio dsp/... nn/... internal/vec text g2p lm decoder vad acoustic punct tts emotion augment corpora/... train/...
-//	mynah            audio dsp/... nn/... internal/vec text g2p lm decoder vad acoustic punct tts emotion
-//	server/...       mynah audio dsp/... nn/... internal/vec text g2p lm decoder vad acoustic punct tts emotion
+//	mynah            models audio dsp/... nn/... internal/vec text g2p lm decoder vad acoustic punct tts emotion
+//	server/...       mynah models audio dsp/... nn/... internal/vec text g2p lm decoder vad acoustic punct tts emotion
 //	cmd/...          *
 //
 // "decoder" and "lm" never import "nn" (nor "g2p", which does): search works

@@ -8,11 +8,13 @@ import (
 	"strings"
 )
 
-// DefaultHotwordWeight is the log-score boost per word of a hotword given
-// without an explicit weight.
-const DefaultHotwordWeight = 2.0
+// DefaultHotwordWeight is the boost, in nats per matched character, of a
+// hotword given without an explicit weight.
+const DefaultHotwordWeight = 1.5
 
-// Hotword is a phrase the decoder should favour, with a log-score boost.
+// Hotword is a phrase the decoder should favour. Weight is the boost in
+// nats for each matched character (token) of the phrase; a bonus is taken
+// back when the phrase is not completed.
 type Hotword struct {
 	Phrase string  `json:"phrase"`
 	Weight float64 `json:"weight"`
@@ -31,8 +33,8 @@ func ParseHotword(s string) (Hotword, error) {
 	if phrase == "" {
 		return Hotword{}, fmt.Errorf("hotword %q: empty phrase", s)
 	}
-	if weight < 0 || weight > 100 {
-		return Hotword{}, fmt.Errorf("hotword %q: weight %g outside 0..100", s, weight)
+	if weight < 0 || weight > 20 {
+		return Hotword{}, fmt.Errorf("hotword %q: weight %g outside 0..20", s, weight)
 	}
 	return Hotword{Phrase: phrase, Weight: weight}, nil
 }

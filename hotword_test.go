@@ -19,6 +19,7 @@ func TestParseHotword(t *testing.T) {
 		{in: "word:abc", wantErr: true},
 		{in: "word:-1", wantErr: true},
 		{in: "word:1e9", wantErr: true},
+		{in: "word:21", wantErr: true},
 	}
 	for _, tc := range tests {
 		got, err := ParseHotword(tc.in)

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/mynah-speech/mynah/corpora"
+	"github.com/mynah-speech/mynah/nn/safetensors"
 	"github.com/mynah-speech/mynah/train/asr"
 )
 
@@ -46,6 +47,9 @@ func runASR(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&opts.Model.Blocks, "blocks", opts.Model.Blocks, "number of blocks")
 	fs.IntVar(&opts.Model.Heads, "heads", opts.Model.Heads, "attention heads")
 	fs.StringVar(&opts.Model.Name, "name", opts.Model.Name, "model name")
+	export := fs.String("export", "", "instead of training, write the run's best weights (or, with --from-checkpoint, the checkpoint's EMA weights) to this model file")
+	exportF32 := fs.Bool("export-f32", false, "with --export: store fp32 instead of fp16 weights")
+	fromCheckpoint := fs.Bool("from-checkpoint", false, "with --export: use the checkpoint's EMA weights even when a best model exists")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -67,6 +71,18 @@ func runASR(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if opts.WorkDir == "" {
 		opts.WorkDir = filepath.Join(cacheDir, "train", "asr")
+	}
+	if *export != "" {
+		dtype := safetensors.F16
+		if *exportF32 {
+			dtype = safetensors.F32
+		}
+		if err := asr.Export(opts.WorkDir, *export, dtype, *fromCheckpoint, nil); err != nil {
+			fmt.Fprintf(stderr, "train asr: %v\n", err)
+			return 1
+		}
+		fmt.Fprintf(stderr, "wrote %s\n", *export)
+		return 0
 	}
 	trainPath := filepath.Join(cacheDir, "manifests", "train.jsonl")
 	devPath := filepath.Join(cacheDir, "manifests", "dev.jsonl")

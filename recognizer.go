@@ -1,0 +1,254 @@
+package mynah
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mynah-speech/mynah/acoustic"
+	"github.com/mynah-speech/mynah/audio"
+	"github.com/mynah-speech/mynah/decoder"
+	"github.com/mynah-speech/mynah/models"
+	"github.com/mynah-speech/mynah/text"
+	"github.com/mynah-speech/mynah/vad"
+)
+
+// Config selects the models and the search. The zero value uses the
+// embedded English model with the decoder's defaults.
+type Config struct {
+	// ModelPath is an acoustic model file; empty uses the embedded model.
+	ModelPath string
+	// LMPath is a language model file, "none" for none; empty uses the
+	// embedded LM when the build has one.
+	LMPath string
+	// Beam is the beam width; 0 is the decoder's default, 1 is greedy.
+	Beam int
+	// NBest asks for this many alternatives in Transcript.Alternatives.
+	NBest int
+	// Hotwords are phrases to favour.
+	Hotwords []Hotword
+	// Threads bounds how many segments of one recording are recognised at
+	// once; 0 uses one per CPU.
+	Threads int
+	// VAD cuts recordings in pauses found by voice activity detection and
+	// skips the silence between them. Without it, long recordings are still
+	// split (at their quietest points) into pieces the model can take.
+	VAD bool
+	// Raw keeps the plain normalised words: no punctuation or casing.
+	Raw bool
+	// MaxSegment bounds the length of each recognised piece; 0 means 20 s.
+	MaxSegment time.Duration
+}
+
+// Recognizer turns audio into text. It is safe for concurrent use: each
+// Transcribe call (and each Stream) keeps its own state, and the models are
+// shared and immutable.
+type Recognizer struct {
+	cfg     Config
+	model   *acoustic.Model
+	dec     *decoder.Decoder
+	hot     *decoder.Hotwords
+	greedy  bool
+	runners sync.Pool
+}
+
+// sampleRate is the rate the acoustic front-end runs at.
+const sampleRate = 16000
+
+// NewRecognizer loads the models and prepares the search.
+func NewRecognizer(cfg Config) (*Recognizer, error) {
+	if cfg.Beam < 0 || cfg.NBest < 0 || cfg.Threads < 0 || cfg.MaxSegment < 0 {
+		return nil, errors.New("mynah: Beam, NBest, Threads and MaxSegment cannot be negative")
+	}
+	var raw []byte
+	if cfg.ModelPath != "" {
+		var err error
+		if raw, err = os.ReadFile(cfg.ModelPath); err != nil {
+			return nil, fmt.Errorf("model: %w", err)
+		}
+	} else {
+		raw = models.EnglishASR()
+	}
+	model, err := acoustic.Load(raw)
+	if err != nil {
+		if cfg.ModelPath != "" {
+			return nil, fmt.Errorf("model %s: %w", cfg.ModelPath, err)
+		}
+		return nil, fmt.Errorf("embedded model: %w", err)
+	}
+	if rate := model.FrontEnd().Features.SampleRate; rate != sampleRate {
+		return nil, fmt.Errorf("model %s expects %d Hz audio; mynah runs models at %d Hz", model.ID(), rate, sampleRate)
+	}
+	if cfg.LMPath != "" && cfg.LMPath != "none" {
+		return nil, fmt.Errorf("--lm %s: language models are not supported by this build yet", cfg.LMPath)
+	}
+	vocab := decoder.Vocabulary{Tokens: model.Config().Vocab, Blank: 0, Separator: 1}
+	dcfg := decoder.DefaultConfig()
+	dcfg.FrameDuration = time.Duration(model.Config().OutputHopMs()) * time.Millisecond
+	if cfg.Beam > 0 {
+		dcfg.BeamSize = cfg.Beam
+	}
+	dcfg.NBest = max(1, cfg.NBest)
+	dec, err := decoder.New(vocab, dcfg, decoder.Resources{})
+	if err != nil {
+		return nil, fmt.Errorf("decoder: %w", err)
+	}
+	r := &Recognizer{cfg: cfg, model: model, dec: dec, greedy: cfg.Beam == 1}
+	if len(cfg.Hotwords) > 0 {
+		hws := make([]decoder.Hotword, len(cfg.Hotwords))
+		for i, h := range cfg.Hotwords {
+			hws[i] = decoder.Hotword{Phrase: text.Normalize(h.Phrase), Boost: h.Weight}
+		}
+		if r.hot, err = decoder.CompileHotwords(vocab, hws, nil); err != nil {
+			return nil, fmt.Errorf("hotwords: %w", err)
+		}
+	}
+	return r, nil
+}
+
+// ModelName names the acoustic model as "<name>@<sha256 prefix>".
+func (r *Recognizer) ModelName() string { return r.model.ID() }
+
+func (r *Recognizer) runner() (*acoustic.Runner, error) {
+	if v := r.runners.Get(); v != nil {
+		return v.(*acoustic.Runner), nil
+	}
+	return r.model.NewRunner()
+}
+
+// segmentResult is one recognised piece of a recording.
+type segmentResult struct {
+	span  vad.Span
+	hyps  []decoder.Hypothesis
+	err   error
+	ready chan struct{}
+}
+
+// Transcribe reads src to its end and returns its transcript. Audio at any
+// rate is resampled to the model's; long recordings stream through voice
+// activity segmentation, so memory stays bounded.
+func (r *Recognizer) Transcribe(ctx context.Context, src audio.Source) (Transcript, error) {
+	if src.SampleRate() != sampleRate {
+		src = audio.Resample(src, sampleRate)
+	}
+	segCfg := vad.DefaultEnergyConfig()
+	if !r.cfg.VAD {
+		// Everything counts as speech; the segmenter only splits long audio
+		// at its quietest points.
+		segCfg.ThresholdDB, segCfg.FloorDB = -1000, -1000
+	}
+	maxSeg := r.cfg.MaxSegment
+	if maxSeg == 0 {
+		maxSeg = 20 * time.Second
+	}
+	seg, err := vad.NewSegmenter(segCfg, int(maxSeg/time.Millisecond))
+	if err != nil {
+		return Transcript{}, err
+	}
+	threads := r.cfg.Threads
+	if threads == 0 {
+		threads = runtime.GOMAXPROCS(0)
+	}
+	sem := make(chan struct{}, threads)
+	var results []*segmentResult
+	var wg sync.WaitGroup
+	recognise := func(chunks []vad.Chunk) {
+		for _, c := range chunks {
+			res := &segmentResult{span: c.Span, ready: make(chan struct{})}
+			results = append(results, res)
+			sem <- struct{}{}
+			wg.Add(1)
+			go func(c vad.Chunk) {
+				defer wg.Done()
+				defer func() { <-sem; close(res.ready) }()
+				res.hyps, res.err = r.recognise(c.Samples)
+			}(c)
+		}
+	}
+	buf := make([]float32, sampleRate)
+	var total int64
+	var chunks []vad.Chunk
+	var readErr error
+	for {
+		if err := ctx.Err(); err != nil {
+			readErr = err
+			break
+		}
+		n, err := src.Read(buf)
+		total += int64(n)
+		chunks = seg.Push(buf[:n], chunks[:0])
+		recognise(chunks)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			readErr = err
+			break
+		}
+	}
+	recognise(seg.Flush(chunks[:0]))
+	wg.Wait()
+	if readErr != nil {
+		return Transcript{}, readErr
+	}
+	tr := Transcript{Model: r.model.ID(), Duration: float64(total) / sampleRate, Words: []Word{}, Segments: []Segment{}}
+	var texts []string
+	for _, res := range results {
+		if res.err != nil {
+			return Transcript{}, res.err
+		}
+		if len(res.hyps) == 0 || res.hyps[0].Text == "" {
+			continue
+		}
+		offset := float64(res.span.Start) / sampleRate
+		best := res.hyps[0]
+		for _, w := range best.Words {
+			tr.Words = append(tr.Words, Word{
+				Word:       w.Text,
+				Start:      round3(offset + w.Start.Seconds()),
+				End:        round3(offset + w.End.Seconds()),
+				Confidence: round3(w.Confidence),
+			})
+		}
+		tr.Segments = append(tr.Segments, Segment{Start: round3(offset), End: round3(float64(res.span.End) / sampleRate), Text: best.Text})
+		texts = append(texts, best.Text)
+	}
+	tr.Text = strings.Join(texts, " ")
+	if r.cfg.NBest > 0 && len(results) == 1 && len(results[0].hyps) > 0 {
+		for _, h := range results[0].hyps {
+			tr.Alternatives = append(tr.Alternatives, Alternative{Text: h.Text, Score: round3(h.Score)})
+		}
+	}
+	if tr.Text == "" {
+		tr.Warning = "no speech detected"
+	}
+	return tr, nil
+}
+
+// recognise runs the model and the search on one segment.
+func (r *Recognizer) recognise(samples []float32) ([]decoder.Hypothesis, error) {
+	run, err := r.runner()
+	if err != nil {
+		return nil, err
+	}
+	defer r.runners.Put(run)
+	lp, frames, err := run.LogProbs(samples)
+	if err != nil || frames == 0 {
+		return nil, err
+	}
+	if r.greedy {
+		h, err := decoder.Greedy(lp, r.dec.Vocabulary(), r.dec.Config().FrameDuration)
+		return []decoder.Hypothesis{h}, err
+	}
+	return r.dec.Decode(lp, r.hot)
+}
+
+func round3(x float64) float64 {
+	return float64(int64(x*1000+0.5)) / 1000
+}
