@@ -279,3 +279,21 @@ func TestSgemmConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestSgemmNoAllocs checks that a warm Sgemm allocates nothing: the
+// packing buffers come back from the pool (inference reuses its buffers
+// and must not allocate per step).
+func TestSgemmNoAllocs(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	a := storedMatrix(rng, 33, 144, 144)
+	b := storedMatrix(rng, 576, 144, 144)
+	bias := padded(rng, 576)
+	c := make([]float32, 33*576)
+	allocs := testing.AllocsPerRun(50, func() {
+		Sgemm(false, true, 33, 576, 144, 1, a, 144, b, 144, 0, c, 576)
+		SgemmEpilogue(1, false, true, 33, 576, 144, 1, a, 144, b, 144, 0, c, 576, Epilogue{Bias: bias, Act: SiLU})
+	})
+	if allocs != 0 {
+		t.Errorf("warm Sgemm allocates %v times per call pair, want 0", allocs)
+	}
+}
