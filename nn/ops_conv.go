@@ -2,6 +2,8 @@ package nn
 
 import (
 	"fmt"
+
+	"github.com/mynah-speech/mynah/internal/vec"
 )
 
 // Conv2D returns the 2-D cross-correlation of x [B,C,H,W] with w
@@ -9,9 +11,10 @@ import (
 // padding on both sides; the result is [B,O,OH,OW] with
 // OH = (H + 2·padH − KH)/strideH + 1, and likewise OW.
 //
-// It lowers each image to columns (im2col, Chellapilla et al., 2006) and
-// does one GEMM per image, so the work runs in vec.Sgemm. The columns are
-// rebuilt in backward rather than kept, trading a cheap copy for memory.
+// It lowers each image to columns (im2col, Chellapilla et al., 2006) a
+// block of output rows at a time, sized to stay in cache, and multiplies
+// each block in vec.Sgemm. The columns are rebuilt in backward rather
+// than kept, trading a cheap copy for memory.
 func (t *Tape) Conv2D(x, w, b *Var, strideH, strideW, padH, padW int) *Var {
 	if len(x.Shape) != 4 || len(w.Shape) != 4 || x.Shape[1] != w.Shape[1] {
 		panic(fmt.Sprintf("nn.Conv2D: x %v, w %v: want x [B,C,H,W], w [O,C,KH,KW]", x.Shape, w.Shape))
@@ -34,10 +37,11 @@ func (t *Tape) Conv2D(x, w, b *Var, strideH, strideW, padH, padW int) *Var {
 	}
 	y := t.newVarRaw([]int{g.B, g.O, g.OH, g.OW})
 	ckk, ohw := g.C*g.KH*g.KW, g.OH*g.OW
-	col := t.scratchRaw(ckk * ohw)
+	rowsPer := g.blockRows()
+	col := t.scratchRaw(ckk * rowsPer * g.OW)
 	inSize := g.C * g.H * g.W
 	for bi := 0; bi < g.B; bi++ {
-		g.im2col(x.Data[bi*inSize:(bi+1)*inSize], col)
+		xb := x.Data[bi*inSize : (bi+1)*inSize]
 		yb := y.Data[bi*g.O*ohw : (bi+1)*g.O*ohw]
 		beta := float32(0)
 		if b != nil {
@@ -50,7 +54,12 @@ func (t *Tape) Conv2D(x, w, b *Var, strideH, strideW, padH, padW int) *Var {
 			}
 			beta = 1
 		}
-		t.sgemm(false, false, g.O, ohw, ckk, 1, w.Data, ckk, col, ohw, beta, yb, ohw)
+		for oh0 := 0; oh0 < g.OH; oh0 += rowsPer {
+			oh1 := min(oh0+rowsPer, g.OH)
+			cols := (oh1 - oh0) * g.OW
+			g.im2col(xb, col[:ckk*cols], oh0, oh1)
+			t.sgemm(false, false, g.O, cols, ckk, 1, w.Data, ckk, col, cols, beta, yb[oh0*g.OW:], ohw)
+		}
 	}
 	if nd := t.rec(backConv2D, y, x, w, b); nd != nil {
 		nd.buf = col
@@ -59,6 +68,15 @@ func (t *Tape) Conv2D(x, w, b *Var, strideH, strideW, padH, padW int) *Var {
 		copy(nd.ints, gi[:])
 	}
 	return y
+}
+
+// blockRows is how many output rows' columns are lowered at a time: about
+// 512 KB of columns, so that each block is multiplied while it is still in
+// the L2 cache instead of streaming a whole image's columns through memory.
+func (g *conv2dGeom) blockRows() int {
+	ckk := g.C * g.KH * g.KW
+	rows := (128 << 10) / max(ckk*g.OW, 1)
+	return min(max(rows, 1), g.OH)
 }
 
 type conv2dGeom struct {
@@ -89,20 +107,20 @@ func (g *conv2dGeom) owRange(kw int) (lo, hi int) {
 	return lo, max(hi, lo)
 }
 
-// im2col writes the columns of one image x [C,H,W] into col
-// [C·KH·KW, OH·OW].
-func (g *conv2dGeom) im2col(x, col []float32) {
-	ohw := g.OH * g.OW
+// im2col writes the columns of output rows [oh0, oh1) of one image
+// x [C,H,W] into col [C·KH·KW, (oh1−oh0)·OW].
+func (g *conv2dGeom) im2col(x, col []float32, oh0, oh1 int) {
+	cols := (oh1 - oh0) * g.OW
 	r := 0
 	for c := 0; c < g.C; c++ {
 		xc := x[c*g.H*g.W : (c+1)*g.H*g.W]
 		for kh := 0; kh < g.KH; kh++ {
 			for kw := 0; kw < g.KW; kw++ {
-				dst := col[r*ohw : (r+1)*ohw]
+				dst := col[r*cols : (r+1)*cols]
 				r++
 				lo, hi := g.owRange(kw)
-				for oh := 0; oh < g.OH; oh++ {
-					row := dst[oh*g.OW : (oh+1)*g.OW]
+				for oh := oh0; oh < oh1; oh++ {
+					row := dst[(oh-oh0)*g.OW : (oh-oh0+1)*g.OW]
 					ih := oh*g.SH - g.PH + kh
 					if ih < 0 || ih >= g.H {
 						clear(row)
@@ -125,23 +143,24 @@ func (g *conv2dGeom) im2col(x, col []float32) {
 	}
 }
 
-// col2im adds the columns col [C·KH·KW, OH·OW] back into image dx [C,H,W].
-func (g *conv2dGeom) col2im(col, dx []float32) {
-	ohw := g.OH * g.OW
+// col2im adds the columns of output rows [oh0, oh1), col
+// [C·KH·KW, (oh1−oh0)·OW], back into image dx [C,H,W].
+func (g *conv2dGeom) col2im(col, dx []float32, oh0, oh1 int) {
+	cols := (oh1 - oh0) * g.OW
 	r := 0
 	for c := 0; c < g.C; c++ {
 		dc := dx[c*g.H*g.W : (c+1)*g.H*g.W]
 		for kh := 0; kh < g.KH; kh++ {
 			for kw := 0; kw < g.KW; kw++ {
-				src := col[r*ohw : (r+1)*ohw]
+				src := col[r*cols : (r+1)*cols]
 				r++
 				lo, hi := g.owRange(kw)
-				for oh := 0; oh < g.OH; oh++ {
+				for oh := oh0; oh < oh1; oh++ {
 					ih := oh*g.SH - g.PH + kh
 					if ih < 0 || ih >= g.H {
 						continue
 					}
-					row := src[oh*g.OW : (oh+1)*g.OW]
+					row := src[(oh-oh0)*g.OW : (oh-oh0+1)*g.OW]
 					drow := dc[ih*g.W:]
 					for ow := lo; ow < hi; ow++ {
 						drow[ow*g.SW-g.PW+kw] += row[ow]
@@ -159,29 +178,31 @@ func backConv2D(t *Tape, n *node) {
 	ckk, ohw := g.C*g.KH*g.KW, g.OH*g.OW
 	inSize := g.C * g.H * g.W
 	dx, dw, db := t.grad(x), t.grad(w), t.grad(n.c)
+	rowsPer := g.blockRows()
 	col := n.buf // forward's scratch, free again now
 	var dcol []float32
 	if dx != nil {
-		dcol = t.scratchRaw(ckk * ohw)
+		dcol = t.scratchRaw(ckk * rowsPer * g.OW)
 	}
 	for bi := 0; bi < g.B; bi++ {
 		dyb := dy[bi*g.O*ohw : (bi+1)*g.O*ohw]
-		if dw != nil {
-			g.im2col(x.Data[bi*inSize:(bi+1)*inSize], col)
-			t.sgemm(false, true, g.O, ckk, ohw, 1, dyb, ohw, col, ohw, 1, dw, ckk)
-		}
 		if db != nil {
 			for o := 0; o < g.O; o++ {
-				var s float32
-				for _, v := range dyb[o*ohw : (o+1)*ohw] {
-					s += v
-				}
-				db[o] += s
+				db[o] += vec.Sum(dyb[o*ohw : (o+1)*ohw])
 			}
 		}
-		if dx != nil {
-			t.sgemm(true, false, ckk, ohw, g.O, 1, w.Data, ckk, dyb, ohw, 0, dcol, ohw)
-			g.col2im(dcol, dx[bi*inSize:(bi+1)*inSize])
+		for oh0 := 0; oh0 < g.OH; oh0 += rowsPer {
+			oh1 := min(oh0+rowsPer, g.OH)
+			cols := (oh1 - oh0) * g.OW
+			dyBlk := dyb[oh0*g.OW:]
+			if dw != nil {
+				g.im2col(x.Data[bi*inSize:(bi+1)*inSize], col[:ckk*cols], oh0, oh1)
+				t.sgemm(false, true, g.O, ckk, cols, 1, dyBlk, ohw, col, cols, 1, dw, ckk)
+			}
+			if dx != nil {
+				t.sgemm(true, false, ckk, cols, g.O, 1, w.Data, ckk, dyBlk, ohw, 0, dcol, cols)
+				g.col2im(dcol[:ckk*cols], dx[bi*inSize:(bi+1)*inSize], oh0, oh1)
+			}
 		}
 	}
 }

@@ -4,6 +4,7 @@ func init() {
 	moreGradCases = append(moreGradCases,
 		gradCase{name: "Conv2D", shapes: [][]int{{2, 2, 5, 6}, {3, 2, 3, 3}, {3}}, build: func(t *Tape, in []*Var) *Var { return t.Conv2D(in[0], in[1], in[2], 1, 1, 1, 1) }},
 		gradCase{name: "Conv2DStride", shapes: [][]int{{2, 2, 7, 8}, {3, 2, 3, 3}, {3}}, build: func(t *Tape, in []*Var) *Var { return t.Conv2D(in[0], in[1], in[2], 2, 2, 1, 1) }},
+		gradCase{name: "Conv2DRowBlocks", shapes: [][]int{{1, 8, 40, 60}, {2, 8, 3, 3}, {2}}, build: func(t *Tape, in []*Var) *Var { return t.Conv2D(in[0], in[1], in[2], 1, 1, 1, 1) }},
 		gradCase{name: "Conv2DStrideAsym", shapes: [][]int{{1, 1, 9, 7}, {2, 1, 3, 2}}, build: func(t *Tape, in []*Var) *Var { return t.Conv2D(in[0], in[1], nil, 2, 3, 0, 2) }},
 		gradCase{name: "DepthwiseCausal", shapes: [][]int{{2, 6, 3}, {3, 4}, {3}}, build: func(t *Tape, in []*Var) *Var { return t.DepthwiseConv1D(in[0], in[1], in[2], true) }},
 		gradCase{name: "DepthwiseSymmetric", shapes: [][]int{{2, 6, 3}, {3, 5}, {3}}, build: func(t *Tape, in []*Var) *Var { return t.DepthwiseConv1D(in[0], in[1], in[2], false) }},

@@ -35,6 +35,8 @@ func TestConv2DReference(t *testing.T) {
 		{2, 3, 7, 9, 4, 3, 3, 2, 2, 1, 1},
 		{1, 1, 8, 8, 2, 3, 5, 1, 2, 0, 2},
 		{1, 2, 5, 11, 3, 1, 3, 3, 1, 2, 0},
+		{2, 8, 60, 100, 2, 3, 3, 1, 1, 1, 1}, // several row blocks
+		{1, 4, 61, 90, 3, 3, 3, 2, 2, 1, 1},
 	} {
 		x, w, b := randSlice(rng, c.B*c.C*c.H*c.W), randSlice(rng, c.O*c.C*c.KH*c.KW), randSlice(rng, c.O)
 		tp := NewTape(1)
