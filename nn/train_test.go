@@ -1,8 +1,10 @@
 package nn
 
 import (
+	"errors"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -260,5 +262,73 @@ func TestWorkersStepAllocatesNothingOnceWarm(t *testing.T) {
 	}
 	if a := testing.AllocsPerRun(50, step); a != 0 {
 		t.Errorf("%v allocations per warm Workers step, want 0", a)
+	}
+}
+
+// A run interrupted after 3 steps and resumed by fresh Workers told the
+// step count draws the same dropout masks as an uninterrupted run.
+func TestWorkersResumeBitIdentical(t *testing.T) {
+	run := func(net *tinyNet, w *Workers, from, to int) {
+		params := net.ps.Params()
+		for s := from; s < to; s++ {
+			d := tinyData(uint64(s), 4, 12)
+			ZeroGrads(params)
+			if _, err := w.Step(func(i int, tp *Tape) (*Var, error) {
+				sh := d.shard(i, w.N())
+				return net.forward(tp, sh.feats, sh.B, sh.T, sh.lens, sh.labels)
+			}); err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range params {
+				for j, g := range p.Grad {
+					p.Value[j] -= 0.05 * g
+				}
+			}
+		}
+	}
+	straight := newTinyNet(1)
+	w := NewWorkers(2, 7, straight.ps.Params())
+	run(straight, w, 0, 6)
+	w.Close()
+
+	resumed := newTinyNet(1)
+	w1 := NewWorkers(2, 7, resumed.ps.Params())
+	run(resumed, w1, 0, 3)
+	w1.Close()
+	w2 := NewWorkers(2, 7, resumed.ps.Params()) // as after loading a checkpoint
+	w2.SetStepCount(3)
+	run(resumed, w2, 3, 6)
+	w2.Close()
+	for i, p := range straight.ps.Params() {
+		q := resumed.ps.Params()[i]
+		for j := range p.Value {
+			if math.Float32bits(p.Value[j]) != math.Float32bits(q.Value[j]) {
+				t.Fatalf("%s[%d]: %g straight, %g resumed", p.Name, j, p.Value[j], q.Value[j])
+			}
+		}
+	}
+}
+
+func TestWorkersReportErrorsAndPanics(t *testing.T) {
+	net := newTinyNet(1)
+	w := NewWorkers(2, 1, net.ps.Params())
+	defer w.Close()
+	if _, err := w.Step(func(i int, tp *Tape) (*Var, error) {
+		if i == 1 {
+			return nil, errors.New("bad shard")
+		}
+		return tp.Sum(tp.Param(net.w1)), nil
+	}); err == nil || !strings.Contains(err.Error(), "worker 1: bad shard") {
+		t.Errorf("error %v, want worker 1's", err)
+	}
+	if _, err := w.Step(func(i int, tp *Tape) (*Var, error) {
+		var v *Var
+		return tp.Sum(v), nil // nil dereference inside the op
+	}); err == nil || !strings.Contains(err.Error(), "panic") {
+		t.Errorf("panic reported as %v", err)
+	}
+	// The workers survive and still train.
+	if _, err := w.Step(func(i int, tp *Tape) (*Var, error) { return tp.Sum(tp.Param(net.w1)), nil }); err != nil {
+		t.Errorf("step after failures: %v", err)
 	}
 }
