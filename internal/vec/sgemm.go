@@ -10,8 +10,10 @@ import (
 // m×n; lda, ldb and ldc are the row strides of A, B and C as stored.
 // When beta is 0, C is not read (NaNs in C do not propagate), as in BLAS.
 //
-// It runs on the calling goroutine with the kernel family Path() names.
-// Like the reference BLAS (whose xerbla aborts), it panics when a
+// It runs on the calling goroutine: the AVX2+FMA kernels when the CPU has
+// them (also on AVX-512 machines: there is no AVX-512 SGEMM kernel yet),
+// else the pure-Go twin. It is safe for concurrent use, and once warm it
+// allocates nothing. Like the reference BLAS (whose xerbla aborts), it panics when a
 // dimension is negative, a stride is smaller than its row, or a slice is
 // shorter than the matrix it holds: those are bugs in the caller, and the
 // assembly must never be handed memory it does not own.
