@@ -23,6 +23,12 @@ type BuildConfig struct {
 	// N-grams that are the context or the suffix of a kept longer n-gram
 	// are kept too, as the backoff model needs them.
 	MinCounts []int `json:"min_counts,omitempty"`
+	// PruneThreshold removes, after the cutoffs, every n-gram whose
+	// removal raises the model's perplexity by less than this fraction
+	// (Stolcke's relative-entropy criterion, SRILM's -prune); 0 keeps
+	// them all. 1e-8 prunes lightly, 1e-7 to 1e-6 shrink a model several
+	// times.
+	PruneThreshold float64 `json:"prune_threshold,omitempty"`
 }
 
 // DefaultBuildConfig is a 4-gram with count cutoffs for a book corpus of
@@ -45,6 +51,9 @@ func (c BuildConfig) Validate() error {
 		if m < 0 {
 			return fmt.Errorf("lm: negative cutoff %d for order %d", m, i+1)
 		}
+	}
+	if !(c.PruneThreshold >= 0 && c.PruneThreshold < 1) {
+		return fmt.Errorf("lm: prune threshold %v outside [0, 1)", c.PruneThreshold)
 	}
 	return nil
 }
@@ -222,6 +231,9 @@ type entry struct {
 	prob     float64 // ln, interpolated
 	backoff  float64 // ln γ as a context
 	keep     bool
+	// needed marks the context or suffix of a kept longer n-gram, which
+	// the backoff structure cannot lose.
+	needed bool
 }
 
 func samePrefix(a, b *gram, n int) bool {
@@ -258,8 +270,9 @@ func (b *Builder) Estimate() (*NGrams, error) {
 	for n := 1; n <= order; n++ {
 		levels[n-1] = b.collect(n)
 	}
-	// <s> is a unigram (a context) though never predicted.
-	levels[0] = append(levels[0], entry{words: [MaxOrder]WordID{BeginID}})
+	// <s> is a unigram (a context) though never predicted; its count as a
+	// history is the number of sentences.
+	levels[0] = append(levels[0], entry{words: [MaxOrder]WordID{BeginID}, raw: uint32(min(b.sentences, math.MaxUint32))})
 	// So is every vocabulary word, counted or not.
 	seen := make([]bool, len(b.vocab))
 	for _, e := range levels[0] {
@@ -424,10 +437,11 @@ func (b *Builder) estimateOrder(levels [][]entry, n int) error {
 	return nil
 }
 
-// prune applies the count cutoffs from the highest order down, keeping
-// every context and suffix a kept n-gram needs, then renormalises the
-// backoff weights of contexts that lost extensions so each conditional
-// distribution still sums to one.
+// prune applies the count cutoffs and then entropy pruning, one order at a
+// time from the highest down, so that what an order keeps decides which of
+// the next order's n-grams are needed as contexts and suffixes. After each
+// step the backoff weights of contexts that lost extensions are
+// renormalised so each conditional distribution still sums to one.
 func (b *Builder) prune(levels [][]entry) {
 	order := len(levels)
 	for i := range levels[0] {
@@ -438,49 +452,149 @@ func (b *Builder) prune(levels [][]entry) {
 		if n-1 < len(b.cfg.MinCounts) {
 			minCount = b.cfg.MinCounts[n-1]
 		}
-		for i := range levels[n-1] {
-			e := &levels[n-1][i]
-			if int(e.raw) >= minCount {
-				e.keep = true
-			}
-			if e.keep && n > 2 {
-				if h := find(levels[n-2], e.words[:n-1]); h >= 0 {
-					levels[n-2][h].keep = true
-				}
-				if s := find(levels[n-2], e.words[1:n]); s >= 0 {
-					levels[n-2][s].keep = true
-				}
-			}
-		}
-	}
-	for n := 2; n <= order; n++ {
 		level := levels[n-1]
-		for i := 0; i < len(level); {
-			j := i
-			pruned := false
-			var kept, keptLower float64
-			for ; j < len(level) && compareForward(&level[j].words, &level[i].words, n-1) == 0; j++ {
-				e := &level[j]
-				if !e.keep {
-					pruned = true
-					continue
-				}
-				kept += math.Exp(e.prob)
-				if lo := find(levels[n-2], e.words[1:n]); lo >= 0 {
-					keptLower += math.Exp(levels[n-2][lo].prob)
-				}
+		for i := range level {
+			e := &level[i]
+			e.keep = e.needed || int(e.raw) >= minCount
+		}
+		b.renormalise(levels, n)
+		if b.cfg.PruneThreshold > 0 && b.entropyPrune(levels, n) {
+			b.renormalise(levels, n)
+		}
+		if n == 2 {
+			break
+		}
+		lower := levels[n-2]
+		for i := range level {
+			e := &level[i]
+			if !e.keep {
+				continue
 			}
-			if pruned {
-				if h := find(levels[n-2], level[i].words[:n-1]); h >= 0 {
-					num, den := 1-kept, 1-keptLower
-					if num > 0 && den > 0 {
-						levels[n-2][h].backoff = math.Log(num / den)
-					}
-				}
+			if h := find(lower, e.words[:n-1]); h >= 0 {
+				lower[h].needed = true
 			}
-			i = j
+			if s := find(lower, e.words[1:n]); s >= 0 {
+				lower[s].needed = true
+			}
 		}
 	}
+}
+
+// contextGroups calls f for each run [i, j) of order-n entries that share
+// their first n-1 words.
+func contextGroups(level []entry, n int, f func(i, j int)) {
+	for i := 0; i < len(level); {
+		j := i + 1
+		for j < len(level) && compareForward(&level[j].words, &level[i].words, n-1) == 0 {
+			j++
+		}
+		f(i, j)
+		i = j
+	}
+}
+
+// keptMass returns, for the order-n entries [i, j) of one context h, the
+// total probability the kept ones carry, Σ P(w | h), and what the backoff
+// distribution gives the same words, Σ P(w | h'), h' being h without its
+// first word. Every kept n-gram's suffix is kept, so both are explicit.
+func keptMass(levels [][]entry, n, i, j int) (kept, keptLower float64, pruned bool) {
+	level, lower := levels[n-1], levels[n-2]
+	for k := i; k < j; k++ {
+		e := &level[k]
+		if !e.keep {
+			pruned = true
+			continue
+		}
+		kept += math.Exp(e.prob)
+		if lo := find(lower, e.words[1:n]); lo >= 0 {
+			keptLower += math.Exp(lower[lo].prob)
+		}
+	}
+	return kept, keptLower, pruned
+}
+
+// renormalise recomputes the backoff weight of every order-(n-1) context
+// whose order-n extensions were pruned: α(h) = (1 − Σ P(w | h)) /
+// (1 − Σ P(w | h')) over the kept extensions w (Stolcke 1998, eq. 9).
+func (b *Builder) renormalise(levels [][]entry, n int) {
+	level, lower := levels[n-1], levels[n-2]
+	contextGroups(level, n, func(i, j int) {
+		kept, keptLower, pruned := keptMass(levels, n, i, j)
+		if !pruned {
+			return
+		}
+		if h := find(lower, level[i].words[:n-1]); h >= 0 {
+			num, den := 1-kept, 1-keptLower
+			if num > 0 && den > 0 {
+				lower[h].backoff = math.Log(num / den)
+			}
+		}
+	})
+}
+
+// entropyPrune marks for removal the kept order-n n-grams that no kept
+// longer n-gram needs and whose removal alone changes the model's relative entropy
+// so little that the perplexity rises by less than PruneThreshold
+// (Stolcke, "Entropy-based pruning of backoff language models", 1998,
+// eqs. 5–11). Each n-gram is judged against the unpruned order, as SRILM
+// does. Removing (h, w) makes P(w | h) = α'(h)·P(w | h') with
+//
+//	α'(h) = (1 − Σ P(v | h) + P(w | h)) / (1 − Σ P(v | h') + P(w | h')),
+//
+// which changes the relative entropy by
+//
+//	D = −P(h)·[P(w|h)·(ln P(w|h') + ln α'(h) − ln P(w|h))
+//	          + (1 − Σ P(v|h))·(ln α'(h) − ln α(h))].
+//
+// P(h) is the history's relative frequency in the training text rather
+// than the model's chain-rule estimate: Kneser-Ney's lower orders are
+// continuation distributions, poor estimates of how often a history occurs,
+// and Chelba et al. ("Study on interaction between entropy pruning and
+// Kneser-Ney smoothing", 2010) show the model's own P(h) makes entropy
+// pruning of KN models far worse. It reports whether it removed any.
+func (b *Builder) entropyPrune(levels [][]entry, n int) bool {
+	level, lower := levels[n-1], levels[n-2]
+	tokens := float64(b.tokens)
+	threshold := math.Log1p(b.cfg.PruneThreshold)
+	removed := false
+	contextGroups(level, n, func(i, j int) {
+		h := find(lower, level[i].words[:n-1])
+		if h < 0 {
+			return
+		}
+		kept, keptLower, _ := keptMass(levels, n, i, j)
+		num, den := 1-kept, 1-keptLower
+		if !(num > 0 && den > 0) {
+			return
+		}
+		logAlpha := math.Log(num / den)
+		ph := float64(lower[h].raw) / tokens
+		for k := i; k < j; k++ {
+			e := &level[k]
+			if !e.keep || e.needed {
+				continue
+			}
+			lo := find(lower, e.words[1:n])
+			if lo < 0 {
+				continue
+			}
+			if pruneDelta(ph, e.prob, lower[lo].prob, num, logAlpha, den) < threshold {
+				e.keep = false
+				removed = true
+			}
+		}
+	})
+	return removed
+}
+
+// pruneDelta is Stolcke's D for removing one n-gram (h, w): ph is P(h),
+// logP and logQ are ln P(w | h) and ln P(w | h'), num and den are the
+// backoff mass 1 − Σ P(v | h) and 1 − Σ P(v | h') of h's kept extensions,
+// and logAlpha is ln(num/den).
+func pruneDelta(ph, logP, logQ, num, logAlpha, den float64) float64 {
+	p, q := math.Exp(logP), math.Exp(logQ)
+	logNewAlpha := math.Log((num + p) / (den + q))
+	return -ph * (p*(logQ+logNewAlpha-logP) + num*(logNewAlpha-logAlpha))
 }
 
 // assemble converts the kept entries to an NGrams in log10.

@@ -214,7 +214,7 @@ func TestEstimateMatchesReference(t *testing.T) {
 // TestNormalised checks that every context's conditional distribution sums
 // to one over the vocabulary, with and without count cutoffs.
 func TestNormalised(t *testing.T) {
-	for _, cfg := range []BuildConfig{{Order: 3}, {Order: 4, MinCounts: []int{0, 2, 2, 3}}} {
+	for _, cfg := range []BuildConfig{{Order: 3}, {Order: 4, MinCounts: []int{0, 2, 2, 3}}, {Order: 4, PruneThreshold: 1e-4}, {Order: 3, MinCounts: []int{0, 2}, PruneThreshold: 1e-3}} {
 		m := testModel(t, cfg)
 		contexts := [][]string{nil, {"the"}, {"the", "cat"}, {"cat", "sat", "on"}, {"quiet", "zebra"}, {"very", "very"}}
 		for _, ctx := range contexts {
