@@ -2,6 +2,8 @@ package nn
 
 import (
 	"fmt"
+
+	"github.com/mynah-speech/mynah/internal/vec"
 )
 
 // Linear returns x·wᵀ + b, the fully connected layer.
@@ -152,4 +154,42 @@ func backMatMul(t *Tape, n *node) {
 			}
 		}
 	}
+}
+
+// LinearSiLU is SiLU(Linear(x, w, b)). When the tape records, it is
+// exactly those two ops; in inference the activation is fused into the
+// GEMM's epilogue (vec.SgemmEpilogue), finishing each tile while it is in
+// cache, so a streaming model runs faster without a separate pass.
+func (t *Tape) LinearSiLU(x, w, b *Var) *Var { return t.linearAct(x, w, b, vec.SiLU) }
+
+// LinearReLU is ReLU(Linear(x, w, b)), fused in inference like LinearSiLU.
+func (t *Tape) LinearReLU(x, w, b *Var) *Var { return t.linearAct(x, w, b, vec.ReLU) }
+
+func (t *Tape) linearAct(x, w, b *Var, act vec.Activation) *Var {
+	if t.record && (x.needGrad || w.needGrad || (b != nil && b.needGrad)) {
+		y := t.Linear(x, w, b)
+		if act == vec.SiLU {
+			return t.SiLU(y)
+		}
+		return t.ReLU(y)
+	}
+	if len(w.Shape) != 2 || len(x.Shape) < 1 || x.Dim(-1) != w.Shape[1] {
+		panic(fmt.Sprintf("nn.Linear: x %v, w %v: want x [..., in], w [out, in]", x.Shape, w.Shape))
+	}
+	out, in := w.Shape[0], w.Shape[1]
+	var bias []float32
+	if b != nil {
+		if len(b.Shape) != 1 || b.Shape[0] != out {
+			panic(fmt.Sprintf("nn.Linear: bias %v, want [%d]", b.Shape, out))
+		}
+		bias = b.Data
+	}
+	rows := numElems(x.Shape[:len(x.Shape)-1])
+	var shape [maxRank]int
+	n := copy(shape[:], x.Shape)
+	shape[n-1] = out
+	y := t.newVarRaw(shape[:n])
+	t.flops += 2 * int64(rows) * int64(out) * int64(in)
+	vec.SgemmEpilogue(1, false, true, rows, out, in, 1, x.Data, in, w.Data, in, 0, y.Data, out, vec.Epilogue{Bias: bias, Act: act})
+	return y
 }

@@ -83,3 +83,9 @@ func init() {
 		gradCase{name: "MaskedMean", shapes: [][]int{{3, 4, 2}}, build: func(t *Tape, in []*Var) *Var { return t.MaskedMean(in[0], []int{4, 1, 0}) }},
 	)
 }
+
+func init() {
+	moreGradCases = append(moreGradCases,
+		gradCase{name: "LinearSiLU", shapes: [][]int{{3, 4}, {2, 4}, {2}}, build: func(t *Tape, in []*Var) *Var { return t.LinearSiLU(in[0], in[1], in[2]) }},
+	)
+}

@@ -369,3 +369,15 @@ func TestMaskedMeanAndMaskLengths(t *testing.T) {
 	assertClose(t, "masked mean", tp.MaskedMean(x, []int{2, 3}).Data, []float32{2, 3, 7, 8}, 0)
 	assertClose(t, "mask", tp.MaskLengths(x, []int{1, 3}).Data, []float32{1, 2, 0, 0, 0, 0, 5, 6, 7, 8, 9, 10}, 0)
 }
+
+func TestLinearActFusedMatchesUnfused(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 16))
+	x, w, b := randSlice(rng, 5*7), randSlice(rng, 3*7), randSlice(rng, 3)
+	for _, fused := range []bool{false, true} {
+		tp := NewTape(1)
+		tp.SetTraining(!fused) // inference takes the fused path
+		xv, wv, bv := tp.Input([]int{5, 7}, x), tp.Input([]int{3, 7}, w), tp.Input([]int{3}, b)
+		assertClose(t, "LinearSiLU", tp.LinearSiLU(xv, wv, bv).Data, tp.SiLU(tp.Linear(xv, wv, bv)).Data, 1e-6)
+		assertClose(t, "LinearReLU", tp.LinearReLU(xv, wv, nil).Data, tp.ReLU(tp.Linear(xv, wv, nil)).Data, 1e-6)
+	}
+}
