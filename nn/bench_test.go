@@ -300,3 +300,31 @@ func BenchmarkAttention(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkLayerNorm times LayerNorm forward and backward on the
+// acoustic model's shapes, in ns per element of CPU time.
+func BenchmarkLayerNorm(b *testing.B) {
+	for _, c := range []struct {
+		name    string
+		rows, d int
+	}{{"1336x144", 1336, 144}, {"26720x64", 26720, 64}} {
+		b.Run(c.name, func(b *testing.B) {
+			rng := rand.New(rand.NewPCG(1, 2))
+			x, g, be := NewParam("x", c.rows, c.d), NewParam("g", c.d), NewParam("b", c.d)
+			copy(x.Value, randSlice(rng, c.rows*c.d))
+			InitConst(g, 1)
+			tp := NewTape(1)
+			step := func() {
+				tp.Reset()
+				y := tp.LayerNorm(tp.Param(x), tp.Param(g), tp.Param(be), 1e-5)
+				tp.Backward(tp.Sum(y))
+			}
+			step()
+			cpu0 := cpuTime()
+			for b.Loop() {
+				step()
+			}
+			b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/float64(b.N*c.rows*c.d), "cpu-ns/elem")
+		})
+	}
+}

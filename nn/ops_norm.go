@@ -22,39 +22,24 @@ func (t *Tape) LayerNorm(x, gamma, beta *Var, eps float32) *Var {
 	rows := len(x.Data) / max(d, 1)
 	y := t.newVarRaw(x.Shape)
 	stats := t.scratchRaw(2 * rows) // mean, 1/σ per row, kept for backward
+	invD := 1 / float32(max(d, 1))
 	for r := 0; r < rows; r++ {
 		xr := x.Data[r*d : (r+1)*d]
 		yr := y.Data[r*d : (r+1)*d]
-		var sum float32
-		for _, v := range xr {
-			sum += v
+		// Two-pass variance (centre, then square) for stability; the
+		// reductions and scalings run in vec's AVX2 kernels.
+		mean := vec.Sum(xr) * invD
+		for j, v := range xr {
+			yr[j] = v - mean
 		}
-		mean := sum / float32(d)
-		var ss float32
-		for _, v := range xr {
-			dv := v - mean
-			ss += dv * dv
-		}
-		rstd := float32(1 / math.Sqrt(float64(ss/float32(d)+eps)))
+		rstd := float32(1 / math.Sqrt(float64(vec.Dot(yr, yr)*invD+eps)))
 		stats[2*r], stats[2*r+1] = mean, rstd
-		switch {
-		case gamma != nil && beta != nil:
-			for j, v := range xr {
-				yr[j] = (v-mean)*rstd*gamma.Data[j] + beta.Data[j]
-			}
-		case gamma != nil:
-			for j, v := range xr {
-				yr[j] = (v - mean) * rstd * gamma.Data[j]
-			}
-		default:
-			for j, v := range xr {
-				yr[j] = (v - mean) * rstd
-			}
-			if beta != nil {
-				for j := range yr {
-					yr[j] += beta.Data[j]
-				}
-			}
+		vec.Scale(rstd, yr)
+		if gamma != nil {
+			vec.Mul(yr, yr, gamma.Data)
+		}
+		if beta != nil {
+			vec.Add(yr, yr, beta.Data)
 		}
 	}
 	if nd := t.rec(backLayerNorm, y, x, gamma, beta); nd != nil {
@@ -72,45 +57,46 @@ func backLayerNorm(t *Tape, n *node) {
 	stats := n.buf
 	dy := n.out.Grad
 	invD := 1 / float32(d)
+	xh := t.scratchRaw(d) // normalised row x̂
+	gh := t.scratchRaw(d) // ĝ = g⊙γ, or g⊙x̂ for dγ
 	for r := 0; r < rows; r++ {
 		xr := x.Data[r*d : (r+1)*d]
 		g := dy[r*d : (r+1)*d]
 		mean, rstd := stats[2*r], stats[2*r+1]
+		for j, v := range xr {
+			xh[j] = (v - mean) * rstd
+		}
 		if dg != nil {
-			for j, v := range g {
-				dg[j] += v * (xr[j] - mean) * rstd
-			}
+			vec.Mul(gh, g, xh)
+			vec.Add(dg, dg, gh)
 		}
 		if db != nil {
-			for j, v := range g {
-				db[j] += v
-			}
+			vec.Add(db, db, g)
 		}
 		if dx == nil {
 			continue
 		}
 		// dx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ⊙x̂)), ĝ = g⊙γ.
-		var sg, sgx float32
-		for j, v := range g {
-			if gamma != nil {
-				v *= gamma.Data[j]
-			}
-			sg += v
-			sgx += v * (xr[j] - mean) * rstd
+		if gamma != nil {
+			vec.Mul(gh, g, gamma.Data)
+		} else {
+			copy(gh, g)
 		}
-		sg *= invD
-		sgx *= invD
+		sg := vec.Sum(gh) * invD
+		sgx := vec.Dot(gh, xh) * invD
 		dr := dx[r*d : (r+1)*d]
+		c := -rstd * sg
 		if freshX {
-			clear(dr)
-		}
-		for j, v := range g {
-			if gamma != nil {
-				v *= gamma.Data[j]
+			for j := range dr {
+				dr[j] = c
 			}
-			xh := (xr[j] - mean) * rstd
-			dr[j] += rstd * (v - sg - xh*sgx)
+		} else {
+			for j := range dr {
+				dr[j] += c
+			}
 		}
+		vec.Axpy(rstd, gh, dr)
+		vec.Axpy(-rstd*sgx, xh, dr)
 	}
 }
 
