@@ -62,3 +62,50 @@ func BenchmarkTrainStepOneWorker(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)*4*8/b.Elapsed().Seconds(), "audio-s/s")
 }
+
+// BenchmarkTranscribe runs the default architecture's features and network
+// on 10 s of audio, offline (whole utterance) and streaming (8-frame
+// chunks, 240 ms, with cached state), reporting x-realtime. Run with
+// GOMAXPROCS=1 for the one-core figure of issue 16.
+func BenchmarkTranscribe(b *testing.B) {
+	cfg := DefaultConfig()
+	m, err := New(cfg, testFrontEnd(cfg.Mels), 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(4, 4))
+	samples := make([]float32, 16000*10)
+	for i := range samples {
+		samples[i] = 0.1 * float32(rng.NormFloat64())
+	}
+	b.Run("mode=offline", func(b *testing.B) {
+		r, err := m.NewRunner()
+		if err != nil {
+			b.Fatal(err)
+		}
+		for i := 0; i < b.N; i++ {
+			if _, _, err := r.LogProbs(samples); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(10*float64(b.N)/b.Elapsed().Seconds(), "x-realtime")
+	})
+	b.Run("mode=streaming", func(b *testing.B) {
+		st, err := m.NewStream(8, 0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for i := 0; i < b.N; i++ {
+			st.Reset()
+			for j := 0; j < len(samples); j += 1600 {
+				if _, _, err := st.Accept(samples[j : j+1600]); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if _, _, err := st.Flush(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(10*float64(b.N)/b.Elapsed().Seconds(), "x-realtime")
+	})
+}

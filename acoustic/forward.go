@@ -54,22 +54,13 @@ func (m *Model) Forward(t *nn.Tape, b Batch, opt ForwardOptions) (Output, error)
 		lengths[i] = cfg.OutputFrames(n)
 	}
 
-	// Convolution front: [B, 1, T, M] → [B, C2, T', F'].
-	x := t.Input([]int{b.Size, 1, b.Frames, cfg.Mels}, b.Features)
-	x = t.ReLU(t.Conv2D(x, t.Param(m.conv1W), t.Param(m.conv1B), 1, 2, 1, 1))
-	x = t.ReLU(t.Conv2D(x, t.Param(m.conv2W), t.Param(m.conv2B), cfg.TimeStride, 2, 1, 1))
-	c2, bins := cfg.ConvChannels[1], cfg.freqBins()
-	if x.Dim(2) != outFrames || x.Dim(3) != bins {
-		return Output{}, fmt.Errorf("acoustic: front produced %v, want [%d %d %d %d]", x.Shape, b.Size, c2, outFrames, bins)
+	x, err := m.frontForward(t, t.Input([]int{b.Size, b.Frames, cfg.Mels}, b.Features))
+	if err != nil {
+		return Output{}, err
 	}
-	x = t.Permute(x, 0, 2, 3, 1) // [B, T', F', C2]
-	if m.freq != nil {
-		x = t.Reshape(x, b.Size*outFrames, bins, c2)
-		x = t.Add(x, m.freq.forward(t, x, cfg.FreqAttentionHeads))
+	if x.Dim(1) != outFrames {
+		return Output{}, fmt.Errorf("acoustic: front produced %v, want %d frames", x.Shape, outFrames)
 	}
-	x = t.Reshape(x, b.Size, outFrames, bins*c2)
-	x = t.Linear(x, t.Param(m.inW), t.Param(m.inB))
-	x = t.Dropout(x, cfg.Dropout)
 
 	left := opt.LeftChunks
 	if left <= 0 {
@@ -85,6 +76,28 @@ func (m *Model) Forward(t *nn.Tape, b Batch, opt ForwardOptions) (Output, error)
 	}
 	logits := t.Linear(x, t.Param(m.outW), t.Param(m.outB))
 	return Output{Logits: logits, PhoneLogits: phone, Lengths: lengths}, nil
+}
+
+// frontForward runs the convolution front, the frequency attention and the input
+// projection: features [B, T, M] → [B, T', Dim].
+func (m *Model) frontForward(t *nn.Tape, feats *nn.Var) (*nn.Var, error) {
+	cfg := m.cfg
+	batch, frames := feats.Dim(0), feats.Dim(1)
+	x := t.Reshape(feats, batch, 1, frames, cfg.Mels)
+	x = t.ReLU(t.Conv2D(x, t.Param(m.conv1W), t.Param(m.conv1B), 1, 2, 1, 1))
+	x = t.ReLU(t.Conv2D(x, t.Param(m.conv2W), t.Param(m.conv2B), cfg.TimeStride, 2, 1, 1))
+	c2, bins, outFrames := cfg.ConvChannels[1], cfg.freqBins(), x.Dim(2)
+	if x.Dim(3) != bins {
+		return nil, fmt.Errorf("acoustic: front produced %v, want %d frequency bins", x.Shape, bins)
+	}
+	x = t.Permute(x, 0, 2, 3, 1) // [B, T', F', C2]
+	if m.freq != nil {
+		x = t.Reshape(x, batch*outFrames, bins, c2)
+		x = t.Add(x, m.freq.forward(t, x, cfg.FreqAttentionHeads))
+	}
+	x = t.Reshape(x, batch, outFrames, bins*c2)
+	x = t.Linear(x, t.Param(m.inW), t.Param(m.inB))
+	return t.Dropout(x, cfg.Dropout), nil
 }
 
 func (a *axialAttention) forward(t *nn.Tape, x *nn.Var, heads int) *nn.Var {
