@@ -163,8 +163,8 @@ func TestLoad(t *testing.T) {
 // of them with MYNAH_AUDIO_ALL=1. Lengths are checked against the
 // manifests' durations (of the source audio, to the millisecond): exact
 // for FLAC and for MP3s with a LAME Info frame, and for MP3s without one
-// longer by the encoder and decoder delay (1,105 samples) plus at most
-// one frame of padding.
+// longer by the encoder and decoder delay (1,105 samples) plus at most two
+// frames of padding.
 func TestSharedCorpora(t *testing.T) {
 	root := "../../shared"
 	if _, err := os.Stat(root); err != nil {
@@ -224,7 +224,13 @@ func TestSharedCorpora(t *testing.T) {
 					t.Errorf("%s: %d samples, manifest %.3f s = %.0f", p, len(x), dur, want)
 				}
 			default:
-				if extra := got - want; extra < 1105-slack || extra > 1105+576+slack {
+				// LAME's end padding is not bounded by one frame: up to two
+				// frames were measured on the corpora (+1,734 at most).
+				spf := 576.0
+				if rate > 24000 {
+					spf = 1152
+				}
+				if extra := got - want; extra < 1105-slack || extra > 1105+2*spf+slack {
 					t.Errorf("%s: %d samples, manifest %.3f s = %.0f (+%.0f)", p, len(x), dur, want, extra)
 				}
 			}
