@@ -27,6 +27,9 @@ func align8(n uint64) uint64 { return (n + 7) &^ 7 }
 
 // MarshalBinary returns the model's binary form.
 func (m *Model) MarshalBinary() ([]byte, error) {
+	if m.mix != nil {
+		return m.mix.marshal()
+	}
 	le := binary.LittleEndian
 	out := make([]byte, 0, m.binarySize())
 	out = append(out, binaryMagic...)

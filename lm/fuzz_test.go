@@ -21,6 +21,11 @@ func fuzzSeeds(t testing.TB) map[string][][]byte {
 	}
 	small := readSmall(t)
 	smallBin, _ := small.MarshalBinary()
+	mixed, err := Interpolate([]*Model{small, m}, []float64{0.25, 0.75})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mixBin, _ := mixed.MarshalBinary()
 	return map[string][][]byte{
 		"FuzzReadARPA": {
 			[]byte(smallARPA),
@@ -28,7 +33,8 @@ func fuzzSeeds(t testing.TB) map[string][][]byte {
 			[]byte("\\data\\\nngram 1=3\n\n\\1-grams:\n-1\t<s>\n-1\t</s>\n-1\t<unk>\n\n\\end\\\n"),
 			[]byte("\\data\\\nngram 1=1\n"),
 		},
-		"FuzzLoad": {bin, smallBin, bin[:headerSize], []byte(binaryMagic)},
+		"FuzzLoad":  {bin, smallBin, bin[:headerSize], []byte(binaryMagic)},
+		"FuzzParse": {mixBin, smallBin, []byte(smallARPA), mixBin[:40], []byte(mixMagic)},
 	}
 }
 
@@ -100,5 +106,31 @@ func FuzzLoad(f *testing.F) {
 			m.Lookup(m.Word(id))
 		}
 		m.Lookup("zebra")
+	})
+}
+
+// FuzzParse checks the format sniffing and the mixture container: no input
+// may panic, and an accepted model must answer queries.
+func FuzzParse(f *testing.F) {
+	for _, s := range fuzzSeeds(f)["FuzzParse"] {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, err := Parse(data)
+		if err != nil {
+			return
+		}
+		s := m.BeginState()
+		for id := range WordID(min(m.VocabSize()+1, 64)) {
+			var lp float32
+			lp, s = m.Score(s, id)
+			if lp != lp {
+				t.Fatalf("NaN score for word %d", id)
+			}
+			m.Lookup(m.Word(id))
+		}
+		if _, err := m.MarshalBinary(); err != nil {
+			t.Fatalf("marshal accepted model: %v", err)
+		}
 	})
 }

@@ -54,6 +54,10 @@ type Model struct {
 	uniBackoff []float32
 
 	tables [MaxOrder - 1]probeTable // tables[n-2] holds order n
+
+	// mix, when set, makes the model an interpolation of others; the
+	// tables above are then empty.
+	mix *mixture
 }
 
 // probeTable is an open-addressing table keyed by the 64-bit hash of an
@@ -118,7 +122,9 @@ func (m *Model) BeginState() State {
 	var s State
 	if m.order > 1 {
 		s.words[0] = BeginID
-		s.backoff[0] = m.uniBackoff[BeginID]
+		if m.mix == nil {
+			s.backoff[0] = m.uniBackoff[BeginID]
+		}
 		s.length = 1
 	}
 	return s
@@ -129,6 +135,9 @@ func (m *Model) BeginState() State {
 // plus the backoff weights of every longer context it had to leave.
 // Out-of-range IDs score as <unk>.
 func (m *Model) Score(state State, word WordID) (logProb float32, next State) {
+	if m.mix != nil {
+		return m.scoreMix(state, word)
+	}
 	if int(word) >= len(m.uniProb) {
 		word = UnknownID
 	}
