@@ -279,7 +279,7 @@ func (t *Tape) ParamGrad(p *Param) []float32 {
 	return nil
 }
 
-// record appends a node for out when any input needs a gradient, and
+// rec appends a node for out when any input needs a gradient, and
 // marks out accordingly. It returns nil when nothing was recorded.
 func (t *Tape) rec(back func(*Tape, *node), out *Var, ins ...*Var) *node {
 	if !t.record {
