@@ -1,0 +1,29 @@
+// Command mynahd serves mynah over HTTP: the OpenAI audio API
+// (/v1/audio/transcriptions, /v1/audio/speech, /v1/models), live dictation
+// over a WebSocket (/v1/listen), /healthz and Prometheus /metrics.
+//
+//	mynahd [flags]
+//
+// It listens on 127.0.0.1:8080 by default. On any other address it needs
+// --api-key-file (clients send "Authorization: Bearer <key>") or, to serve
+// without keys on purpose, --insecure. --tls-cert and --tls-key serve HTTPS.
+// SIGTERM or SIGINT drains: the listener closes, running requests and live
+// sessions finish within --drain-timeout, and the process exits 0.
+//
+// Exit status: 0 after a drain, 1 when the server cannot start or fails,
+// 2 for usage errors.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
