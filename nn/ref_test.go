@@ -316,6 +316,9 @@ func TestEmbeddingBadID(t *testing.T) {
 
 // Inference records nothing and, once warm, allocates nothing.
 func TestInferenceRecordsNothingAllocatesNothing(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
 	net := newToyNet(1)
 	seqs := toyData(2, 1)
 	T := len(seqs[0].feats) / toyDim

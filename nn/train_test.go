@@ -219,6 +219,9 @@ func TestWorkersGradientMatchesSerial(t *testing.T) {
 }
 
 func TestTrainStepAllocatesNothingOnceWarm(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
 	net := newTinyNet(1)
 	params := net.ps.Params()
 	d := tinyData(1, 4, 12)
@@ -242,6 +245,9 @@ func TestTrainStepAllocatesNothingOnceWarm(t *testing.T) {
 }
 
 func TestWorkersStepAllocatesNothingOnceWarm(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
 	net := newTinyNet(1)
 	params := net.ps.Params()
 	d := tinyData(1, 4, 12)
