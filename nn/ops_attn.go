@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/mynah-speech/mynah/internal/vec"
 )
 
 // AttnMask says which keys each query may see. The zero value lets every
@@ -87,13 +89,7 @@ func (t *Tape) Attention(q, k, v *Var, heads int, mask AttnMask) *Var {
 		for h := 0; h < heads; h++ {
 			p := probs[(b*heads+h)*Tq*Tk : (b*heads+h+1)*Tq*Tk]
 			t.sgemm(false, true, Tq, Tk, dh, scale, qb[h*dh:], D, kb[h*dh:], D, 0, p, Tk)
-			for i := 0; i < Tq; i++ {
-				lo, hi := ranges[2*(b*Tq+i)], ranges[2*(b*Tq+i)+1]
-				row := p[i*Tk : (i+1)*Tk]
-				clear(row[:lo])
-				clear(row[hi:])
-				softmaxRow(row[lo:hi], row[lo:hi])
-			}
+			maskedSoftmax(p, ranges[2*b*Tq:2*(b+1)*Tq], Tq, Tk)
 			t.sgemm(false, false, Tq, dh, Tk, 1, p, Tk, vb[h*dh:], D, 0, yb[h*dh:], D)
 		}
 	}
@@ -104,6 +100,45 @@ func (t *Tape) Attention(q, k, v *Var, heads int, mask AttnMask) *Var {
 		nd.f[0] = scale
 	}
 	return y
+}
+
+// maskedSoftmax replaces each row i of the Tq×Tk scores p by its softmax
+// over the keys [lo, hi) = ranges[2i], ranges[2i+1], and zeros elsewhere.
+// The exponentials of the whole block go through one vec.ExpInPlace call
+// (masked entries as −∞, which give 0): with the short rows of axial
+// attention, per-row calls cost more than the arithmetic.
+func maskedSoftmax(p []float32, ranges []int, Tq, Tk int) {
+	negInf := float32(math.Inf(-1))
+	for i := 0; i < Tq; i++ {
+		lo, hi := ranges[2*i], ranges[2*i+1]
+		row := p[i*Tk : (i+1)*Tk]
+		for j := range row[:lo] {
+			row[j] = negInf
+		}
+		for j := hi; j < Tk; j++ {
+			row[j] = negInf
+		}
+		if hi > lo {
+			valid := row[lo:hi]
+			m := vec.Max(valid)
+			if math.IsInf(float64(m), 0) {
+				m = 0 // all −∞ (or +∞) scores: leave them to exp
+			}
+			for j := range valid {
+				valid[j] -= m
+			}
+		}
+	}
+	vec.ExpInPlace(p[:Tq*Tk])
+	for i := 0; i < Tq; i++ {
+		lo, hi := ranges[2*i], ranges[2*i+1]
+		if hi > lo {
+			valid := p[i*Tk+lo : i*Tk+hi]
+			if s := vec.Sum(valid); s > 0 {
+				vec.Scale(1/s, valid)
+			}
+		}
+	}
 }
 
 func backAttention(t *Tape, n *node) {
