@@ -261,6 +261,7 @@ func (t *Tape) DepthwiseConv1DPad(x, w, b *Var, padLeft, padRight, dilation int)
 			wt[k*C+c] = w.Data[c*K+k]
 		}
 	}
+	tmp := t.scratchRaw(C)
 	for bi := 0; bi < B; bi++ {
 		xb := x.Data[bi*T*C : (bi+1)*T*C]
 		for to := 0; to < To; to++ {
@@ -275,11 +276,8 @@ func (t *Tape) DepthwiseConv1DPad(x, w, b *Var, padLeft, padRight, dilation int)
 				if ti < 0 || ti >= T {
 					continue
 				}
-				xr := xb[ti*C : (ti+1)*C]
-				wk := wt[k*C : (k+1)*C]
-				for c, xv := range xr {
-					yr[c] += wk[c] * xv
-				}
+				vec.Mul(tmp, wt[k*C:(k+1)*C], xb[ti*C:(ti+1)*C])
+				vec.Add(yr, yr, tmp)
 			}
 		}
 	}
@@ -301,14 +299,13 @@ func backDepthwise(t *Tape, n *node) {
 	if dw != nil {
 		dwt = t.scratch(K * C)
 	}
+	tmp := t.scratchRaw(C)
 	for bi := 0; bi < B; bi++ {
 		xb := x.Data[bi*T*C : (bi+1)*T*C]
 		for to := 0; to < To; to++ {
 			g := dy[(bi*To+to)*C : (bi*To+to+1)*C]
 			if db != nil {
-				for c, v := range g {
-					db[c] += v
-				}
+				vec.Add(db, db, g)
 			}
 			for k := 0; k < K; k++ {
 				ti := to - padLeft + k*dilation
@@ -317,17 +314,13 @@ func backDepthwise(t *Tape, n *node) {
 				}
 				if dx != nil {
 					dr := dx[bi*T*C+ti*C : bi*T*C+(ti+1)*C]
-					wk := wt[k*C : (k+1)*C]
-					for c, v := range g {
-						dr[c] += wk[c] * v
-					}
+					vec.Mul(tmp, wt[k*C:(k+1)*C], g)
+					vec.Add(dr, dr, tmp)
 				}
 				if dwt != nil {
-					xr := xb[ti*C : (ti+1)*C]
 					dk := dwt[k*C : (k+1)*C]
-					for c, v := range g {
-						dk[c] += xr[c] * v
-					}
+					vec.Mul(tmp, xb[ti*C:(ti+1)*C], g)
+					vec.Add(dk, dk, tmp)
 				}
 			}
 		}
