@@ -1,6 +1,6 @@
 package g2p
 
-//go:generate go run ./internal/gen -dict ../../shared/text/cmudict
+//go:generate go run gen_cmudict.go -dict ../../shared/text/cmudict
 
 import "sync"
 

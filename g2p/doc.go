@@ -6,7 +6,7 @@
 // # Dictionary first
 //
 // The CMU Pronouncing Dictionary (126,052 words, 135,166 pronunciations;
-// BSD-2-Clause) is compiled by g2p/internal/gen into a 1.7 MB table that is
+// BSD-2-Clause) is compiled by g2p/gen_cmudict.go into a 1.7 MB table that is
 // embedded and read in place: sorted, front-coded words in blocks of 32 with
 // one byte per phone, found by a binary search over the blocks. Nothing is
 // parsed at start-up. Lookup returns every variant in CMUdict's order
