@@ -89,3 +89,16 @@ func init() {
 		gradCase{name: "LinearSiLU", shapes: [][]int{{3, 4}, {2, 4}, {2}}, build: func(t *Tape, in []*Var) *Var { return t.LinearSiLU(in[0], in[1], in[2]) }},
 	)
 }
+
+func init() {
+	st := NewBatchNormStats(3)
+	copy(st.Mean, []float32{0.5, -1, 2})
+	copy(st.Var, []float32{1.5, 0.25, 4})
+	moreGradCases = append(moreGradCases,
+		gradCase{name: "BatchNormInference", shapes: [][]int{{4, 3}, {3}, {3}}, build: func(t *Tape, in []*Var) *Var {
+			t.SetTraining(false)
+			t.SetGradEnabled(true)
+			return t.BatchNorm(in[0], in[1], in[2], st, 1e-5)
+		}},
+	)
+}
