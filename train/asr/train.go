@@ -34,6 +34,9 @@ type runInfo struct {
 	Created  time.Time         `json:"created"`
 }
 
+// noBest is BestCER before any evaluation (finite, so it encodes as JSON).
+const noBest = 1e9
+
 // progress is the trainer's part of a checkpoint.
 type progress struct {
 	Epoch        int     `json:"epoch"`
@@ -110,7 +113,7 @@ func Train(ctx context.Context, opts Options) error {
 		return err
 	}
 	var prog progress
-	prog.BestCER = math.Inf(1)
+	prog.BestCER = noBest
 	ckptPath := filepath.Join(opts.WorkDir, checkpointFile)
 	if _, err := os.Stat(ckptPath); err == nil {
 		ck := nn.Checkpoint{Params: params, Optimizer: optim, EMA: ema}
@@ -126,7 +129,10 @@ func Train(ctx context.Context, opts Options) error {
 			optim.Steps(), prog.Epoch, prog.BatchInEpoch, 100*prog.BestCER, prog.BestStep)
 	}
 	save := func() error {
-		blob, _ := json.Marshal(prog)
+		blob, err := json.Marshal(prog)
+		if err != nil {
+			return fmt.Errorf("trainer state: %w", err)
+		}
 		return nn.SaveCheckpoint(ckptPath, nn.Checkpoint{Step: optim.Steps(), Params: params, Optimizer: optim, EMA: ema, Trainer: blob})
 	}
 
