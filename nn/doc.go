@@ -31,8 +31,22 @@
 // A Tape owns all storage of its Vars (one arena that settles on a single
 // block sized to the largest pass) and recycles it on Reset, so a training
 // or inference loop allocates nothing once warm. Vars are valid only until
-// the next Reset. Ops record nothing in inference mode (SetTraining(false)),
-// and Dropout becomes the identity.
+// the next Reset. Backward reuses each intermediate gradient buffer as soon
+// as the op that produced the Var has consumed it, so after Backward only
+// Params and the loss keep a Grad (SetKeepGrads keeps them all). Ops record
+// nothing in inference mode (SetTraining(false)), Dropout becomes the
+// identity, and LinearSiLU/LinearReLU fuse their activation into the GEMM.
+//
+// # Speed
+//
+// Matrix products, exponentials and the vector arithmetic of the hot ops
+// run in internal/vec's AVX2 kernels; the first gradient written into a
+// buffer overwrites it rather than adding to zeros; Conv2D lowers columns a
+// cache-sized block at a time; Dropout regenerates its mask in backward
+// from a seed instead of storing it. BenchmarkTrainStep trains a 3.1 M
+// parameter Conformer-like model on 8 × 10 s and reports audio seconds per
+// wall second and per CPU second (the latter is what to read on a shared
+// machine).
 //
 // # Conventions
 //
