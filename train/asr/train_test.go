@@ -1,0 +1,151 @@
+package asr
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mynah-speech/mynah/acoustic"
+	"github.com/mynah-speech/mynah/audio"
+	"github.com/mynah-speech/mynah/corpora"
+	"github.com/mynah-speech/mynah/nn/safetensors"
+)
+
+// writeCorpus makes a tiny corpus of tone "utterances" with transcripts.
+func writeCorpus(t *testing.T, dir string, n int) string {
+	t.Helper()
+	var entries []corpora.Entry
+	words := []string{"a b", "ab", "ba", "b a b"}
+	for i := 0; i < n; i++ {
+		samples := make([]float32, 8000+2000*(i%3))
+		for j := range samples {
+			samples[j] = 0.3 * float32(math.Sin(float64(j)*float64(200+40*i)*2*math.Pi/16000))
+		}
+		var buf bytes.Buffer
+		if err := audio.WriteWAV(&buf, samples, 16000, audio.PCM16); err != nil {
+			t.Fatal(err)
+		}
+		name := filepath.Join(dir, "u"+string(rune('a'+i))+".wav")
+		if err := os.WriteFile(name, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		entries = append(entries, corpora.Entry{ID: "u" + string(rune('a'+i)), Audio: name, Duration: float64(len(samples)) / 16000,
+			Text: words[i%len(words)], Speaker: "s" + string(rune('0'+i%2)), Corpus: "toy"})
+	}
+	path := filepath.Join(dir, "toy.jsonl")
+	if err := corpora.WriteManifestFile(path, entries); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func tinyOptions(t *testing.T, manifest, work string) Options {
+	cfg := acoustic.DefaultConfig()
+	cfg.ConvChannels = [2]int{4, 8}
+	cfg.Dim, cfg.Heads, cfg.FFMult, cfg.Blocks, cfg.ConvKernel = 16, 2, 2, 1, 3
+	cfg.FreqAttentionHeads = 2
+	return Options{
+		Train: []string{manifest}, Dev: manifest, WorkDir: work,
+		CacheDir: filepath.Join(t.TempDir(), "no-cache"),
+		Model:    cfg, Workers: 2, BatchSeconds: 2, MaxSeconds: 1,
+		WarmupSteps: 2, TotalSteps: 100, EvalEvery: 2, CheckpointEvery: 1,
+		SpeedPerturb: true, NoiseProb: 0,
+	}
+}
+
+// TestTrainCheckpointResumeExport runs two steps, resumes for one more,
+// and exports: the whole recipe's plumbing, on a toy corpus.
+func TestTrainCheckpointResumeExport(t *testing.T) {
+	dir := t.TempDir()
+	manifest := writeCorpus(t, dir, 6)
+	work := filepath.Join(dir, "work")
+	var log bytes.Buffer
+	opts := tinyOptions(t, manifest, work)
+	opts.Steps, opts.Log = 2, &log
+	if err := Train(context.Background(), opts); err != nil {
+		t.Fatalf("train: %v\n%s", err, log.String())
+	}
+	for _, f := range []string{runFile, checkpointFile, bestFile, ledgerFile} {
+		if _, err := os.Stat(filepath.Join(work, f)); err != nil {
+			t.Errorf("%s missing after training: %v", f, err)
+		}
+	}
+	ledger, _ := os.ReadFile(filepath.Join(work, ledgerFile))
+	var line map[string]any
+	if err := json.Unmarshal(bytes.Split(ledger, []byte("\n"))[0], &line); err != nil || line["step"] != 2.0 {
+		t.Errorf("ledger line %q: %v", ledger, err)
+	}
+	log.Reset()
+	opts.Steps = 1
+	if err := Train(context.Background(), opts); err != nil {
+		t.Fatalf("resume: %v", err)
+	}
+	if !strings.Contains(log.String(), "resumed at step 2") {
+		t.Errorf("second run did not resume:\n%s", log.String())
+	}
+	if !strings.Contains(log.String(), "stopped at step 3") {
+		t.Errorf("second run did not stop after one step:\n%s", log.String())
+	}
+	out := filepath.Join(dir, "model.safetensors")
+	if err := Export(work, out, safetensors.F16, true, nil); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := acoustic.Load(raw); err != nil {
+		t.Fatalf("exported model does not load: %v", err)
+	}
+	// A cancelled context stops at once with a checkpoint.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := Train(ctx, opts); err == nil {
+		t.Error("cancelled run returned no error")
+	}
+}
+
+func TestOptionsValidate(t *testing.T) {
+	if err := (Options{}).Validate(); err == nil {
+		t.Error("empty options accepted")
+	}
+	o := tinyOptions(t, "x.jsonl", "w")
+	o.BatchSeconds, o.MaxSeconds = 1, 5
+	if err := o.Validate(); err == nil {
+		t.Error("batch shorter than the longest utterance accepted")
+	}
+}
+
+func TestMakeBatches(t *testing.T) {
+	var utts []utterance
+	for i := 0; i < 50; i++ {
+		utts = append(utts, utterance{samples: 1000 + 37*i})
+	}
+	batches := makeBatches(utts, 10000, 1)
+	seen := map[int]bool{}
+	for _, b := range batches {
+		longest := 0
+		for _, i := range b {
+			if seen[i] {
+				t.Fatalf("utterance %d in two batches", i)
+			}
+			seen[i] = true
+			longest = max(longest, utts[i].samples)
+		}
+		if len(b) > 1 && longest*len(b) > 10000 {
+			t.Errorf("batch %v pads to %d samples", b, longest*len(b))
+		}
+	}
+	if len(seen) != len(utts) {
+		t.Errorf("%d of %d utterances batched", len(seen), len(utts))
+	}
+	again := makeBatches(utts, 10000, 1)
+	if len(again) != len(batches) || again[0][0] != batches[0][0] {
+		t.Error("same seed, different batches")
+	}
+}
