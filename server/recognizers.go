@@ -30,8 +30,9 @@ const maxPromptHotwords = 100
 // recognizers holds the base recognizer and a small LRU cache of
 // recognizers with a request's prompt hotwords added.
 type recognizers struct {
-	cfg  mynah.Config
-	base *mynah.Recognizer
+	cfg       mynah.Config
+	base      transcriber
+	modelName string
 
 	mu    sync.Mutex
 	order *list.List // of *promptRecognizer, most recent first
@@ -50,7 +51,7 @@ func newRecognizers(cfg mynah.Config) (*recognizers, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &recognizers{cfg: cfg, base: base, order: list.New(), byKey: map[string]*list.Element{}}, nil
+	return &recognizers{cfg: cfg, base: base, modelName: base.ModelName(), order: list.New(), byKey: map[string]*list.Element{}}, nil
 }
 
 // parsePrompt turns an OpenAI "prompt" into hotwords: the prompt is split at
@@ -76,7 +77,7 @@ func parsePrompt(prompt string) ([]mynah.Hotword, error) {
 
 // forHotwords returns a recognizer with extra hotwords added to the base
 // config's, building it (once) when it is not cached.
-func (rs *recognizers) forHotwords(extra []mynah.Hotword) (*mynah.Recognizer, error) {
+func (rs *recognizers) forHotwords(extra []mynah.Hotword) (transcriber, error) {
 	if len(extra) == 0 {
 		return rs.base, nil
 	}

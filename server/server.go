@@ -119,9 +119,12 @@ type Server struct {
 	draining  chan struct{}
 	drainOnce sync.Once
 	// base is the parent of every job's context; Close cancels it.
-	base    context.Context
-	cancel  context.CancelFunc
-	streams sync.WaitGroup
+	base   context.Context
+	cancel context.CancelFunc
+	// streams counts live sessions; streamsMu orders Add against the
+	// close of draining, so Shutdown's Wait never races an Add.
+	streams   sync.WaitGroup
+	streamsMu sync.Mutex
 }
 
 // New loads the recognizer and returns a Server.
@@ -148,14 +151,14 @@ func New(cfg Config) (*Server, error) {
 		s.metrics.busyWorkers.Set(float64(running))
 	})
 	mux := http.NewServeMux()
-	mux.Handle("POST /v1/audio/transcriptions", s.endpoint("transcriptions", s.handleTranscription))
-	mux.Handle("POST /v1/audio/speech", s.endpoint("speech", s.handleSpeech))
-	mux.Handle("GET /v1/models", s.endpoint("models", s.handleModels))
-	mux.Handle("GET /v1/models/{id}", s.endpoint("models", s.handleModel))
-	mux.Handle("GET /v1/listen", s.endpoint("listen", s.handleListen))
-	mux.Handle("GET /healthz", http.HandlerFunc(s.handleHealth))
-	mux.Handle("GET /metrics", s.authorized(promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{})))
-	mux.Handle("/", s.endpoint("other", func(w http.ResponseWriter, r *http.Request) *apiError {
+	mux.Handle("/v1/audio/transcriptions", s.endpoint("transcriptions", http.MethodPost, s.handleTranscription))
+	mux.Handle("/v1/audio/speech", s.endpoint("speech", http.MethodPost, s.handleSpeech))
+	mux.Handle("/v1/models", s.endpoint("models", http.MethodGet, s.handleModels))
+	mux.Handle("/v1/models/{id}", s.endpoint("models", http.MethodGet, s.handleModel))
+	mux.Handle("/v1/listen", s.endpoint("listen", http.MethodGet, s.handleListen))
+	mux.Handle("/healthz", http.HandlerFunc(s.handleHealth))
+	mux.Handle("/metrics", s.authorized(promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{})))
+	mux.Handle("/", s.endpoint("other", "", func(w http.ResponseWriter, r *http.Request) *apiError {
 		return newError(http.StatusNotFound, typeInvalidRequest, "unknown_url", "",
 			"unknown request URL: %s %s", r.Method, r.URL.Path)
 	}))
@@ -167,7 +170,7 @@ func New(cfg Config) (*Server, error) {
 func (s *Server) Handler() http.Handler { return s.mux }
 
 // ModelName names the served acoustic model, "<name>@<sha256 prefix>".
-func (s *Server) ModelName() string { return s.recs.base.ModelName() }
+func (s *Server) ModelName() string { return s.recs.modelName }
 
 // Shutdown drains the live sessions: each finishes the utterance it has
 // heard, sends its final result and closes with status 1001 (going away).
@@ -175,7 +178,7 @@ func (s *Server) ModelName() string { return s.recs.base.ModelName() }
 // it cancels whatever work remains. HTTP requests are drained by
 // http.Server.Shutdown, which the caller runs beside it.
 func (s *Server) Shutdown(ctx context.Context) error {
-	s.drainOnce.Do(func() { close(s.draining) })
+	s.startDrain()
 	done := make(chan struct{})
 	go func() {
 		s.streams.Wait()
@@ -193,10 +196,16 @@ func (s *Server) Shutdown(ctx context.Context) error {
 
 // Close cancels all work in progress at once.
 func (s *Server) Close() error {
-	s.drainOnce.Do(func() { close(s.draining) })
+	s.startDrain()
 	s.cancel()
 	s.streams.Wait()
 	return nil
+}
+
+func (s *Server) startDrain() {
+	s.streamsMu.Lock()
+	s.drainOnce.Do(func() { close(s.draining) })
+	s.streamsMu.Unlock()
 }
 
 // handlerFunc is an endpoint that returns its error instead of writing it.
@@ -231,9 +240,10 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 // client went away before its answer (nginx's 499).
 const statusClientGone = 499
 
-// endpoint wraps h with authentication, metrics, logging and a recover
-// that turns a panic into a 500 for that request only.
-func (s *Server) endpoint(name string, h handlerFunc) http.Handler {
+// endpoint wraps h with authentication, a method check (405 in the API's
+// error shape; HEAD goes with GET), metrics, logging and a recover that
+// turns a panic into a 500 for that request only.
+func (s *Server) endpoint(name, method string, h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		w := &statusWriter{ResponseWriter: rw}
@@ -261,6 +271,13 @@ func (s *Server) endpoint(name string, h handlerFunc) http.Handler {
 			s.cfg.Logger.Info("request", "method", r.Method, "path", r.URL.Path, "status", status,
 				"seconds", time.Since(start).Seconds(), "remote", r.RemoteAddr)
 		}()
+		if method != "" && r.Method != method && !(method == http.MethodGet && r.Method == http.MethodHead) {
+			w.Header().Set("Allow", method)
+			apiErr = newError(http.StatusMethodNotAllowed, typeInvalidRequest, "method_not_allowed", "",
+				"%s %s: this endpoint takes %s", r.Method, r.URL.Path, method)
+			writeError(w, apiErr)
+			return
+		}
 		if e := s.keys.authorize(r); e != nil {
 			apiErr = e
 			writeError(w, e)
