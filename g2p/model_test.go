@@ -197,3 +197,74 @@ func TestSplitOf(t *testing.T) {
 		}
 	}
 }
+
+func TestDecodeOneStress(t *testing.T) {
+	m := tinyModel(t)
+	v := m.Vocab()
+	label := func(s string) int {
+		p, err := ParsePhone(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, ok := v.Index(p)
+		if !ok {
+			t.Fatal(s)
+		}
+		return l
+	}
+	// frames lists, per frame, label scores (the rest are -10).
+	frames := func(rows ...map[string]float32) []float32 {
+		out := make([]float32, len(rows)*v.Size())
+		for f, row := range rows {
+			for j := range v.Size() {
+				out[f*v.Size()+j] = -10
+			}
+			for s, x := range row {
+				l := Blank
+				if s != "-" {
+					l = label(s)
+				}
+				out[f*v.Size()+l] = x
+			}
+		}
+		return out
+	}
+	tests := []struct {
+		name     string
+		scores   []float32
+		raw, fix string
+	}{
+		{"none promoted", frames(
+			map[string]float32{"K": 1},
+			map[string]float32{"AE0": 2, "AE1": 1.5},
+			map[string]float32{"-": 1},
+			map[string]float32{"T": 1},
+		), "K AE0 T", "K AE1 T"},
+		{"closest promoted", frames(
+			map[string]float32{"AE0": 2, "AE1": 0},
+			map[string]float32{"IY0": 2, "IY1": 1.9},
+		), "AE0 IY0", "AE0 IY1"},
+		{"two primaries", frames(
+			map[string]float32{"AE1": 3, "AE0": 0},
+			map[string]float32{"IY1": 2, "IY2": 1.8, "IY0": 1},
+		), "AE1 IY1", "AE1 IY2"},
+		{"one already", frames(
+			map[string]float32{"AE1": 3},
+			map[string]float32{"IY0": 2},
+		), "AE1 IY0", "AE1 IY0"},
+		{"no vowel", frames(
+			map[string]float32{"S": 3},
+			map[string]float32{"-": 1},
+			map[string]float32{"S": 2},
+		), "S S", "S S"},
+	}
+	for _, tt := range tests {
+		n := len(tt.scores) / v.Size()
+		if got := m.GreedyDecode(nil, tt.scores, n).String(); got != tt.raw {
+			t.Errorf("%s: GreedyDecode = %q, want %q", tt.name, got, tt.raw)
+		}
+		if got := m.decode(nil, tt.scores, n, true).String(); got != tt.fix {
+			t.Errorf("%s: one-stress decode = %q, want %q", tt.name, got, tt.fix)
+		}
+	}
+}
