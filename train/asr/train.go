@@ -125,8 +125,11 @@ func Train(ctx context.Context, opts Options) error {
 				return fmt.Errorf("train asr: resume %s: %w", ckptPath, err)
 			}
 		}
-		fmt.Fprintf(log, "resumed at step %d (epoch %d, batch %d, best dev CER %.2f%% at step %d)\n",
-			optim.Steps(), prog.Epoch, prog.BatchInEpoch, 100*prog.BestCER, prog.BestStep)
+		best := "none yet"
+		if prog.BestStep > 0 {
+			best = fmt.Sprintf("%.2f%% at step %d", 100*prog.BestCER, prog.BestStep)
+		}
+		fmt.Fprintf(log, "resumed at step %d (epoch %d, batch %d; best dev CER %s)\n", optim.Steps(), prog.Epoch, prog.BatchInEpoch, best)
 	}
 	save := func() error {
 		blob, err := json.Marshal(prog)
