@@ -120,3 +120,26 @@ func shard(batch []int, utts []utterance, n int) [][]int {
 	}
 	return parts
 }
+
+// denseShare is the share of utterances whose CTC labels plus repeats
+// (each repeated symbol needs a blank between) exceed ratio of the output
+// frames: utterances the model can barely or not at all align.
+func denseShare(utts []utterance, cfg acoustic.Config, hopSamples int, ratio float64) float64 {
+	if len(utts) == 0 {
+		return 0
+	}
+	dense := 0
+	for _, u := range utts {
+		need := len(u.labels)
+		for i := 1; i < len(u.labels); i++ {
+			if u.labels[i] == u.labels[i-1] {
+				need++
+			}
+		}
+		frames := cfg.OutputFrames(u.samples/hopSamples + 1)
+		if float64(need) > ratio*float64(frames) {
+			dense++
+		}
+	}
+	return float64(dense) / float64(len(utts))
+}

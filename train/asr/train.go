@@ -97,6 +97,8 @@ func Train(ctx context.Context, opts Options) error {
 		dev = limitDev(dev, opts.DevLimit)
 	}
 	params := model.Params()
+	fmt.Fprintf(log, "label density: %.2f%% of training utterances have (labels + repeats) / output frames > 0.7\n",
+		100*denseShare(train, cfg, info.FrontEnd.Features.HopSamples, 0.7))
 	fmt.Fprintf(log, "model %s: %d parameters, %d ms output frames; %d train utterances (%.2f h), %d dev\n",
 		cfg.Name, nn.CountParams(params), cfg.OutputHopMs(), len(train), totalHours(train), len(dev))
 

@@ -149,3 +149,18 @@ func TestMakeBatches(t *testing.T) {
 		t.Error("same seed, different batches")
 	}
 }
+
+func TestDenseShare(t *testing.T) {
+	cfg := acoustic.DefaultConfig() // 30 ms output frames
+	utts := []utterance{
+		{labels: []int{1, 2, 3}, samples: 16000},                     // 3 needed of 34 frames
+		{labels: make([]int, 30), samples: 16000},                    // 30 equal labels: 59 needed
+		{labels: []int{4, 4, 4, 4, 4, 4, 4, 4, 4, 4}, samples: 3200}, // 19 needed of 7 frames
+	}
+	for i := range utts[1].labels {
+		utts[1].labels[i] = 5
+	}
+	if got := denseShare(utts, cfg, 160, 0.7); math.Abs(got-2.0/3) > 1e-9 {
+		t.Errorf("denseShare = %v, want 2/3", got)
+	}
+}
