@@ -1,14 +1,11 @@
 package vec
 
 // Path names the kernel family the dispatched functions use on this
-// machine: "avx512", "avx2" or "purego". Benchmarks and model cards report it.
+// machine: "avx2" or "purego". (There are no AVX-512 kernels yet: machines
+// with AVX-512 run the AVX2 ones.) Benchmarks and model cards report it.
 func Path() string {
-	switch {
-	case hasAVX512:
-		return "avx512"
-	case hasAVX2FMA:
+	if hasAVX2FMA {
 		return "avx2"
-	default:
-		return "purego"
 	}
+	return "purego"
 }

@@ -6,5 +6,4 @@ package vec
 // runs its pure-Go twin.
 const (
 	hasAVX2FMA = false
-	hasAVX512  = false
 )
