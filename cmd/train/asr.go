@@ -26,6 +26,7 @@ func runASR(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("train asr", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	shared := fs.String("shared", "", "prepare manifests and the PCM cache from this ../shared/corpora folder first")
+	fs.StringVar(&opts.NoiseDir, "noise", "", "noise folder for augmentation (default: ../shared/noise when it exists)")
 	var manifests stringList
 	fs.Var(&manifests, "manifest", "training manifest, JSON Lines (repeatable; default: the prepared ../shared train split)")
 	fs.StringVar(&opts.Dev, "dev", "", "dev manifest (default: the prepared ../shared dev split)")
@@ -105,6 +106,15 @@ func runASR(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if opts.Dev == "" {
 		if _, err := os.Stat(devPath); err == nil {
 			opts.Dev = devPath
+		}
+	}
+	if opts.NoiseDir == "" {
+		guess := "../shared/noise"
+		if *shared != "" {
+			guess = filepath.Join(filepath.Dir(filepath.Clean(*shared)), "noise")
+		}
+		if _, err := os.Stat(guess); err == nil {
+			opts.NoiseDir = guess
 		}
 	}
 	opts.CacheDir = cacheDir

@@ -2,10 +2,10 @@ package asr
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 
 	"github.com/mynah-speech/mynah/acoustic"
+	"github.com/mynah-speech/mynah/augment"
 	"github.com/mynah-speech/mynah/dsp/feature"
 )
 
@@ -15,21 +15,22 @@ type feeder struct {
 	model   *acoustic.Model
 	data    *corpusData
 	opts    Options
+	aug     *augment.Augmenter // nil: gain and speed only
+	epoch   int
 	ext     *feature.Extractor
 	samples []float32
-	scratch []float32
 	feats   [][]float32
 	frames  []int
 	padded  []float32
 	labels  [][]int
 }
 
-func newFeeder(m *acoustic.Model, data *corpusData, opts Options) (*feeder, error) {
+func newFeeder(m *acoustic.Model, data *corpusData, opts Options, aug *augment.Augmenter) (*feeder, error) {
 	ext, err := feature.New(m.FrontEnd().Features)
 	if err != nil {
 		return nil, err
 	}
-	return &feeder{model: m, data: data, opts: opts, ext: ext}, nil
+	return &feeder{model: m, data: data, opts: opts, aug: aug, ext: ext}, nil
 }
 
 // batch builds the features of utts[idx...]; augment applies the training
@@ -49,8 +50,10 @@ func (f *feeder) batch(utts []utterance, idx []int, augment bool, step, worker u
 			return acoustic.Batch{}, nil, err
 		}
 		x := f.samples
-		if augment {
-			x = f.augmentWave(x, rng)
+		if augment && f.aug != nil {
+			if x, _, err = f.aug.Apply(x, utts[u].entry.Corpus+"/"+utts[u].entry.ID, f.epoch); err != nil {
+				return acoustic.Batch{}, nil, err
+			}
 		}
 		frames, n := f.ext.Compute(x)
 		if i == cap(f.feats) {
@@ -79,40 +82,6 @@ func (f *feeder) batch(utts []utterance, idx []int, augment bool, step, worker u
 		copy(f.padded[i*longest*mels:], x)
 	}
 	return acoustic.Batch{Features: f.padded, Size: len(idx), Frames: longest, Lengths: f.frames}, f.labels, nil
-}
-
-// augmentWave applies speed perturbation and gain to a copy of x.
-func (f *feeder) augmentWave(x []float32, rng *rand.Rand) []float32 {
-	speed := 1.0
-	if f.opts.SpeedPerturb {
-		speed = []float64{0.9, 1.0, 1.1}[rng.IntN(3)]
-	}
-	gain := float32(math.Pow(10, (rng.Float64()*12-6)/20)) // ±6 dB
-	if speed == 1 {
-		f.scratch = append(f.scratch[:0], x...)
-	} else {
-		f.scratch = resampleLinear(f.scratch[:0], x, speed)
-	}
-	for i := range f.scratch {
-		f.scratch[i] *= gain
-	}
-	return f.scratch
-}
-
-// resampleLinear plays x at the given speed (tempo and pitch together, as
-// Ko et al., 2015 "Audio augmentation for speech recognition") by linear
-// interpolation, appending to dst.
-func resampleLinear(dst, x []float32, speed float64) []float32 {
-	n := int(float64(len(x)) / speed)
-	for i := 0; i < n; i++ {
-		pos := float64(i) * speed
-		j := int(pos)
-		frac := float32(pos - float64(j))
-		a := x[min(j, len(x)-1)]
-		b := x[min(j+1, len(x)-1)]
-		dst = append(dst, a+(b-a)*frac)
-	}
-	return dst
 }
 
 // specAugment masks frequency bands and time spans of normalised features

@@ -51,8 +51,16 @@ type Options struct {
 	FreqMaskWidth int     `json:"freq_mask_width"`
 	TimeMaskShare float64 `json:"time_mask_share"`
 	TimeMaskWidth int     `json:"time_mask_width"`
-	// NoiseProb is the share of utterances mixed with noise (0–20 dB SNR).
+	// NoiseProb is the share of utterances mixed with noise (0–20 dB SNR):
+	// real noise from NoiseDir's training types, coloured noise and babble
+	// of other training utterances.
 	NoiseProb float64 `json:"noise_prob"`
+	// ReverbProb is the share convolved with a simulated room.
+	ReverbProb float64 `json:"reverb_prob"`
+	// TelephoneProb is the share band-limited to the telephone band.
+	TelephoneProb float64 `json:"telephone_prob"`
+	// NoiseDir is ../shared/noise; empty leaves coloured noise and babble.
+	NoiseDir string `json:"noise_dir"`
 	// SpeedPerturb enables 0.9/1.0/1.1 speed perturbation.
 	SpeedPerturb bool `json:"speed_perturb"`
 
@@ -89,7 +97,9 @@ func DefaultOptions() Options {
 		FreqMaskWidth:   15,
 		TimeMaskShare:   0.1,
 		TimeMaskWidth:   20,
-		NoiseProb:       0.4,
+		NoiseProb:       0.3,
+		ReverbProb:      0.15,
+		TelephoneProb:   0.05,
 		SpeedPerturb:    true,
 		EvalEvery:       250,
 		CheckpointEvery: 50,
@@ -156,8 +166,8 @@ func (o Options) Validate() error {
 	if o.PeakLR <= 0 || o.PeakLR > 1 {
 		errs = append(errs, fmt.Errorf("peak_lr %g outside (0, 1]", o.PeakLR))
 	}
-	if o.ChunkProb < 0 || o.ChunkProb > 1 || o.NoiseProb < 0 || o.NoiseProb > 1 {
-		errs = append(errs, errors.New("chunk_prob and noise_prob must be in [0, 1]"))
+	if o.ChunkProb < 0 || o.ChunkProb > 1 || o.NoiseProb < 0 || o.NoiseProb > 1 || o.ReverbProb < 0 || o.ReverbProb > 1 || o.TelephoneProb < 0 || o.TelephoneProb > 1 {
+		errs = append(errs, errors.New("chunk_prob, noise_prob, reverb_prob and telephone_prob must be in [0, 1]"))
 	}
 	if err := o.Model.Validate(); err != nil {
 		errs = append(errs, err)

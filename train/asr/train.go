@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/mynah-speech/mynah/acoustic"
+	"github.com/mynah-speech/mynah/augment"
 	"github.com/mynah-speech/mynah/corpora"
 	"github.com/mynah-speech/mynah/dsp/feature"
 	"github.com/mynah-speech/mynah/nn"
@@ -144,9 +145,13 @@ func Train(ctx context.Context, opts Options) error {
 	workers := nn.NewWorkers(opts.Workers, opts.Seed, params)
 	defer workers.Close()
 	workers.SetStepCount(uint64(optim.Steps()))
+	aug, err := newAugmenter(opts, data, train, log)
+	if err != nil {
+		return err
+	}
 	feeders := make([]*feeder, opts.Workers)
 	for i := range feeders {
-		if feeders[i], err = newFeeder(model, data, opts); err != nil {
+		if feeders[i], err = newFeeder(model, data, opts, aug); err != nil {
 			return err
 		}
 	}
@@ -173,6 +178,9 @@ func Train(ctx context.Context, opts Options) error {
 			}
 			step := optim.Steps()
 			batch := batches[prog.BatchInEpoch]
+			for _, f := range feeders {
+				f.epoch = prog.Epoch
+			}
 			parts := shard(batch, train, opts.Workers)
 			tokens, audioSecs := 0, 0.0
 			for _, idx := range batch {
@@ -268,6 +276,39 @@ func Train(ctx context.Context, opts Options) error {
 	}
 	fmt.Fprintf(log, "stopped at step %d after %s\n", optim.Steps(), time.Since(start).Round(time.Second))
 	return save()
+}
+
+// newAugmenter builds the waveform augmentation chain: speed, simulated
+// rooms, real noise of the training noise types (the held-out types are
+// kept for the noisy dev evaluation), coloured noise, babble of other
+// training utterances, telephone band and gain.
+func newAugmenter(opts Options, data *corpusData, train []utterance, log io.Writer) (*augment.Augmenter, error) {
+	cfg := augment.DefaultConfig
+	cfg.Seed = opts.Seed
+	cfg.NoiseProb, cfg.ReverbProb, cfg.TelephoneProb = opts.NoiseProb, opts.ReverbProb, opts.TelephoneProb
+	if !opts.SpeedPerturb {
+		cfg.SpeedFactors = nil
+	}
+	var src augment.Sources
+	if opts.NoiseDir != "" {
+		bank, err := augment.TrainNoise(opts.NoiseDir, 16000)
+		if err != nil {
+			return nil, fmt.Errorf("train asr: noise: %w", err)
+		}
+		src.Noise = bank
+		fmt.Fprintf(log, "noise: %d training clips from %s\n", len(bank.Clips), opts.NoiseDir)
+	}
+	src.Talkers = func(rng *rand.Rand, k int) [][]float32 {
+		out := make([][]float32, 0, k)
+		for range k {
+			s, err := data.samples(train[rng.IntN(len(train))].entry, nil)
+			if err == nil {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return augment.New(cfg, src)
 }
 
 // setupModel creates the model: from run.json when resuming, from
