@@ -31,7 +31,7 @@ import (
 // word (0 at a block start), length of the rest, the rest, the number of
 // pronunciations, then each pronunciation as a phone count and one byte per
 // Phone. Lookup binary-searches the blocks' first words and scans one
-// block: nothing is parsed or allocated at start-up, and the table is ~2 MB
+// block: nothing is parsed or allocated at start-up, and the table is 1.75 MB
 // where the text dictionary is 3.6 MB. Front coding of sorted keys with
 // periodic restarts is the layout of LevelDB's blocks and of Witten, Moffat
 // & Bell, "Managing Gigabytes" §4.1.
@@ -39,7 +39,7 @@ const (
 	dictMagic      = "MYNAHG2P"
 	dictVersion    = 1
 	dictHeaderSize = 20
-	defaultBlock   = 32
+	defaultBlock   = 16
 	maxWordBytes   = 255
 	maxPronPhones  = 255
 	maxVariants    = 255
@@ -57,7 +57,7 @@ type Dict struct {
 	words   int
 	blocks  int
 	block   int
-	banner  string
+	banner  []byte
 }
 
 // OpenDict opens a table written by CompileDict. It checks only the header
@@ -81,7 +81,7 @@ func OpenDict(b []byte) (*Dict, error) {
 	if bannerLen > len(rest) {
 		return nil, fmt.Errorf("%w: banner of %d bytes in %d", ErrBadDict, bannerLen, len(rest))
 	}
-	banner := string(rest[:bannerLen])
+	banner := rest[:bannerLen:bannerLen]
 	rest = rest[bannerLen:]
 	// The index must fit the bytes we have: never trust the counts alone.
 	if blocks > (len(rest)-4)/4 || len(rest) < 4 {
@@ -104,7 +104,7 @@ func (d *Dict) Len() int { return d.words }
 
 // Banner returns the text the generator stored in the table (its source
 // and licence).
-func (d *Dict) Banner() string { return d.banner }
+func (d *Dict) Banner() string { return string(d.banner) }
 
 func (d *Dict) blockStart(i int) int { return int(binary.LittleEndian.Uint32(d.offsets[4*i:])) }
 
@@ -295,6 +295,26 @@ func (d *Dict) All() iter.Seq2[string, []Pronunciation] {
 // foldWord appends word to dst in the dictionary's form: ASCII lower case,
 // typographic apostrophes as "'". It fails for words too long to be stored.
 func foldWord(dst []byte, word string) ([]byte, bool) {
+	if len(word) > maxWordBytes {
+		return dst, false
+	}
+	ascii := true
+	for i := 0; i < len(word); i++ {
+		if word[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		for i := 0; i < len(word); i++ {
+			c := word[i]
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			dst = append(dst, c)
+		}
+		return dst, len(word) > 0
+	}
 	for _, c := range word {
 		switch {
 		case c >= 'A' && c <= 'Z':
@@ -386,6 +406,10 @@ func ParseCMUdict(r io.Reader) ([]DictEntry, error) {
 // and non-empty) as a compiled table that OpenDict reads. banner is stored
 // as is: say there what generated the table and from which source.
 func CompileDict(entries []DictEntry, banner string) ([]byte, error) {
+	return compileBlock(entries, banner, defaultBlock)
+}
+
+func compileBlock(entries []DictEntry, banner string, defaultBlock int) ([]byte, error) {
 	if len(banner) > 0xffff {
 		return nil, fmt.Errorf("g2p: banner of %d bytes", len(banner))
 	}
@@ -438,7 +462,7 @@ func CompileDict(entries []DictEntry, banner string) ([]byte, error) {
 	}
 	out := make([]byte, 0, dictHeaderSize+len(banner)+4*len(offsets)+len(data))
 	out = append(out, dictMagic...)
-	out = append(out, dictVersion, defaultBlock)
+	out = append(out, dictVersion, byte(defaultBlock))
 	out = binary.LittleEndian.AppendUint16(out, uint16(len(banner)))
 	out = binary.LittleEndian.AppendUint32(out, uint32(len(sorted)))
 	out = binary.LittleEndian.AppendUint32(out, uint32(len(offsets)-1))

@@ -418,17 +418,23 @@ type predictScratch struct {
 	ids  []int
 }
 
-// Predict returns the model's pronunciation of one word (letters and
-// apostrophes; anything else is ignored): the greedy CTC path with each
-// vowel's stress chosen so that the word has one primary stress. Words
-// longer than MaxModelLetters are pronounced in pieces.
-func (m *Model) Predict(word string) (Pronunciation, error) {
+// scratch borrows an inference tape; put it back in m.tapes.
+func (m *Model) scratch() *predictScratch {
 	s, _ := m.tapes.Get().(*predictScratch)
 	if s == nil {
 		s = &predictScratch{tape: nn.NewTape(0)}
 		s.tape.SetTraining(false)
 		s.tape.SetGradEnabled(false)
 	}
+	return s
+}
+
+// Predict returns the model's pronunciation of one word (letters and
+// apostrophes; anything else is ignored): the greedy CTC path with each
+// vowel's stress chosen so that the word has one primary stress. Words
+// longer than MaxModelLetters are pronounced in pieces.
+func (m *Model) Predict(word string) (Pronunciation, error) {
+	s := m.scratch()
 	defer m.tapes.Put(s)
 	var out Pronunciation
 	letters := 0
@@ -487,9 +493,9 @@ func (m *Model) PredictBatch(words []string) []Pronunciation {
 		order = append(order, i)
 	}
 	slices.SortStableFunc(order, func(a, b int) int { return lens[a] - lens[b] })
-	t := nn.NewTape(0)
-	t.SetTraining(false)
-	t.SetGradEnabled(false)
+	s := m.scratch()
+	defer m.tapes.Put(s)
+	t := s.tape
 	const maxBatch = 256
 	var ids []int
 	var batchLens []int
