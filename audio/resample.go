@@ -22,6 +22,9 @@ const (
 	// tabulated for interpolation; linear interpolation then errs by about
 	// (π/fineSteps)²/8 of the peak, -100 dB.
 	fineSteps = 512
+	// maxBlock bounds the outputs computed as one block (4·up); rate pairs
+	// with more phases compute outputs one at a time.
+	maxBlock = 4096
 )
 
 // kaiserBeta is β for a given attenuation (Kaiser 1974; Oppenheim &
@@ -165,7 +168,7 @@ func Resample(src Source, to Rate) Source {
 		r.row = make([]float32, r.taps)
 	}
 	r.bufStart = -int64(r.lp.half - 1)
-	r.buf = make([]float32, r.lp.half-1, 4096+r.taps)
+	r.buf = make([]float32, r.lp.half-1, 4*r.down+2*r.taps+4096)
 	return r
 }
 
@@ -213,18 +216,16 @@ func (r *resampler) Read(p []float32) (int, error) {
 		// One past the last input this output reads (taps ≥ 2·half: the
 		// rounding taps have zero coefficients but must exist).
 		need := r.n - half + 1 + int64(r.taps)
-		if r.up == 1 && len(p)-out >= 4 {
-			// Integer decimation (48→16 kHz): every output uses the same
-			// taps, so four at a time share each coefficient load.
-			need4 := need + 3*int64(r.down)
-			for r.bufStart+int64(len(r.buf)) < need4 && out == 0 && r.fill() {
-			}
-			if r.bufStart+int64(len(r.buf)) >= need4 && (r.outTotal < 0 || r.outTotal-r.outDone >= 4) {
-				lo := int(r.n - half + 1 - r.bufStart)
-				dot4(r.buf[lo:], r.down, r.table[:r.taps], p[out:out+4])
-				out += 4
-				r.outDone += 4
-				r.n += 4 * int64(r.down)
+		if block := 4 * r.up; r.table != nil && block <= maxBlock && len(p)-out >= block {
+			// Outputs k+i and k+i+up share a phase (the same taps) and sit
+			// down input samples apart, so four outputs per phase share
+			// each coefficient load: a block of 4·up outputs is computed
+			// phase by phase. Blocks use only input already buffered, so
+			// they add no latency on a live source.
+			blockNeed := need + 4*int64(r.down)
+			if r.bufStart+int64(len(r.buf)) >= blockNeed && (r.outTotal < 0 || r.outTotal-r.outDone >= int64(block)) {
+				r.block(p[out : out+block])
+				out += block
 				continue
 			}
 		}
@@ -254,6 +255,25 @@ func (r *resampler) Read(p []float32) (int, error) {
 		r.err = r.srcErr
 	}
 	return 0, r.err
+}
+
+// block computes len(dst) = 4·up outputs starting at the current position
+// and advances past them.
+func (r *resampler) block(dst []float32) {
+	half := int64(r.lp.half)
+	phase, n := r.phase, r.n
+	for i := range r.up {
+		lo := int(n - half + 1 - r.bufStart)
+		var four [4]float32
+		dot4(r.buf[lo:], r.down, r.table[phase*r.taps:(phase+1)*r.taps], four[:])
+		dst[i], dst[i+r.up], dst[i+2*r.up], dst[i+3*r.up] = four[0], four[1], four[2], four[3]
+		phase += r.down
+		n += int64(phase / r.up)
+		phase %= r.up
+	}
+	// After up outputs the phase is back where it started, down inputs on.
+	r.n += 4 * int64(r.down)
+	r.outDone += int64(len(dst))
 }
 
 // fill reads more input into buf, reporting false when no more will come.
