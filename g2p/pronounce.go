@@ -139,3 +139,17 @@ func Pronounce(s string) []Word {
 	}
 	return out
 }
+
+// Variants returns every pronunciation worth trying for word: all of
+// CMUdict's variants when it has the word, else the single best guess of
+// Phones (nil when there is nothing to pronounce). It is the lexicon
+// function for a phone-lexicon decoder and for hotwords.
+func Variants(word string) []Pronunciation {
+	if ps, ok := cmudict().Lookup(word); ok {
+		return ps
+	}
+	if p := Phones(word); p != nil {
+		return []Pronunciation{p}
+	}
+	return nil
+}

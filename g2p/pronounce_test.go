@@ -145,3 +145,15 @@ func TestDefaultModelCard(t *testing.T) {
 		}
 	}
 }
+
+func TestVariants(t *testing.T) {
+	if got := Variants("read"); len(got) != 2 || got[1].String() != "R IY1 D" {
+		t.Errorf("Variants(read) = %v", got)
+	}
+	if got := Variants("blorpington"); len(got) != 1 || len(got[0]) == 0 {
+		t.Errorf("Variants(blorpington) = %v", got)
+	}
+	if got := Variants("42"); got != nil {
+		t.Errorf("Variants(42) = %v", got)
+	}
+}
