@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/mynah-speech/mynah/acoustic"
+	"github.com/mynah-speech/mynah/augment"
 	"github.com/mynah-speech/mynah/corpora"
 	"github.com/mynah-speech/mynah/text"
 )
@@ -18,12 +19,14 @@ type evalResult struct {
 	byCorpus map[string]text.Score
 }
 
-// primaryCER is the model-selection figure: CER over all dev speech
-// (every corpus family pooled).
+// primaryCER is the model-selection figure: CER over all clean dev speech
+// (every corpus family pooled; the noisy conditions are reported only).
 func (r evalResult) primaryCER() float64 {
 	var total text.Score
-	for _, s := range r.byCorpus {
-		total = total.Add(s)
+	for name, s := range r.byCorpus {
+		if !strings.Contains(name, "@") {
+			total = total.Add(s)
+		}
 	}
 	cer := total.CER()
 	if math.IsNaN(cer) {
@@ -38,7 +41,9 @@ func (r evalResult) table() map[string]map[string]float64 {
 	var total text.Score
 	for name, s := range r.byCorpus {
 		out[name] = map[string]float64{"cer": round2(100 * s.CER()), "wer": round2(100 * s.WER()), "utterances": float64(s.Utterances)}
-		total = total.Add(s)
+		if !strings.Contains(name, "@") {
+			total = total.Add(s)
+		}
 	}
 	out["all"] = map[string]float64{"cer": round2(100 * total.CER()), "wer": round2(100 * total.WER()), "utterances": float64(total.Utterances)}
 	return out
@@ -61,10 +66,41 @@ func (r evalResult) String() string {
 	return b.String()
 }
 
-// evaluate decodes dev greedily with m on the given number of goroutines.
-func evaluate(ctx context.Context, m *acoustic.Model, data *corpusData, dev []utterance, workers int) (evalResult, error) {
+// noisyCondition is a dev condition with held-out noise added.
+type noisyCondition struct {
+	snrDB float64
+	// limit is how many utterances of the family get it.
+	limit  int
+	family string
+}
+
+// evalJob is one utterance in one condition.
+type evalJob struct {
+	utt   int
+	snrDB float64 // 0: clean
+	label string
+}
+
+// evaluate decodes dev greedily with m on the given number of goroutines,
+// clean and, with a noise bank, in the noisy conditions.
+func evaluate(ctx context.Context, m *acoustic.Model, data *corpusData, dev []utterance, workers int, noise *augment.NoiseBank, conds []noisyCondition) (evalResult, error) {
 	vocab := m.Vocab()
-	scores := make([]text.Score, len(dev))
+	var jobs []evalJob
+	for i, u := range dev {
+		jobs = append(jobs, evalJob{utt: i, label: corpora.Family(u.entry.Corpus)})
+	}
+	if noise != nil {
+		for _, c := range conds {
+			n := 0
+			for i, u := range dev {
+				if corpora.Family(u.entry.Corpus) == c.family && n < c.limit {
+					jobs = append(jobs, evalJob{utt: i, snrDB: c.snrDB, label: fmt.Sprintf("%s@%gdB", c.family, c.snrDB)})
+					n++
+				}
+			}
+		}
+	}
+	scores := make([]text.Score, len(jobs))
 	errs := make([]error, workers)
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
@@ -77,22 +113,27 @@ func evaluate(ctx context.Context, m *acoustic.Model, data *corpusData, dev []ut
 				return
 			}
 			var buf []float32
-			for i := w; i < len(dev); i += workers {
+			for i := w; i < len(jobs); i += workers {
 				if ctx.Err() != nil {
 					errs[w] = ctx.Err()
 					return
 				}
-				if buf, err = data.samples(dev[i].entry, buf); err != nil {
+				u := dev[jobs[i].utt]
+				if buf, err = data.samples(u.entry, buf); err != nil {
 					errs[w] = err
 					return
 				}
-				lp, frames, err := runner.LogProbs(buf)
+				x := buf
+				if jobs[i].snrDB != 0 {
+					x, _ = augment.NoisyDev(buf, u.entry.Corpus+"/"+u.entry.ID, jobs[i].snrDB, noise)
+				}
+				lp, frames, err := runner.LogProbs(x)
 				if err != nil {
 					errs[w] = err
 					return
 				}
 				hyp := vocab.GreedyDecode(lp, frames)
-				scores[i] = text.ScoreNormalized(dev[i].entry.Text, hyp)
+				scores[i] = text.ScoreNormalized(u.entry.Text, hyp)
 			}
 		}(w)
 	}
@@ -103,9 +144,8 @@ func evaluate(ctx context.Context, m *acoustic.Model, data *corpusData, dev []ut
 		}
 	}
 	res := evalResult{byCorpus: map[string]text.Score{}}
-	for i, u := range dev {
-		fam := corpora.Family(u.entry.Corpus)
-		res.byCorpus[fam] = res.byCorpus[fam].Add(scores[i])
+	for i, j := range jobs {
+		res.byCorpus[j.label] = res.byCorpus[j.label].Add(scores[i])
 	}
 	return res, nil
 }

@@ -155,6 +155,12 @@ func Train(ctx context.Context, opts Options) error {
 			return err
 		}
 	}
+	var devNoise *augment.NoiseBank
+	if opts.NoiseDir != "" {
+		if devNoise, err = augment.DevNoise(opts.NoiseDir, 16000); err != nil {
+			return fmt.Errorf("train asr: dev noise: %w", err)
+		}
+	}
 	evalModel, err := acoustic.New(cfg, info.FrontEnd, 0)
 	if err != nil {
 		return err
@@ -250,7 +256,7 @@ func Train(ctx context.Context, opts Options) error {
 				if err := ema.CopyTo(evalModel.Params()); err != nil {
 					return err
 				}
-				res, err := evaluate(ctx, evalModel, data, dev, opts.Workers)
+				res, err := evaluate(ctx, evalModel, data, dev, opts.Workers, devNoise, noisyConditions())
 				if err != nil {
 					return fmt.Errorf("train asr: evaluate: %w", err)
 				}
@@ -276,6 +282,15 @@ func Train(ctx context.Context, opts Options) error {
 	}
 	fmt.Fprintf(log, "stopped at step %d after %s\n", optim.Steps(), time.Since(start).Round(time.Second))
 	return save()
+}
+
+// noisyConditions are the noisy dev evaluations of issue 16: the
+// speechocean762 dev utterances with held-out noise types at 10 and 5 dB.
+func noisyConditions() []noisyCondition {
+	return []noisyCondition{
+		{snrDB: 10, limit: 100, family: "speechocean762"},
+		{snrDB: 5, limit: 100, family: "speechocean762"},
+	}
 }
 
 // newAugmenter builds the waveform augmentation chain: speed, simulated
