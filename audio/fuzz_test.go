@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -158,6 +159,10 @@ func TestWriteFuzzCorpus(t *testing.T) {
 				s += fmt.Sprintf("[]byte(%q)\n", v)
 			case uint8:
 				s += fmt.Sprintf("byte(%q)\n", v)
+			case uint16:
+				s += fmt.Sprintf("uint16(%d)\n", v)
+			case uint32:
+				s += fmt.Sprintf("uint32(%d)\n", v)
 			}
 		}
 		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("seed%02d", i)), []byte(s), 0o644); err != nil {
@@ -200,4 +205,51 @@ func TestWriteFuzzCorpus(t *testing.T) {
 	write("FuzzDecodeRaw", 0, []byte{0, 0, 0xFF, 0x7F, 0x00, 0x80}, uint8(1), uint8(0))
 	write("FuzzDecodeRaw", 1, []byte{1, 2, 3}, uint8(2), uint8(2))
 	write("FuzzDecodeRaw", 2, []byte("RIFF\x00\x00"), uint8(1), uint8(0))
+	for i, a := range [][4]int{{48000, 16000, 1000, 333}, {16001, 16000, 100, 7}, {8000, 44100, 50, 4096}, {1, 4000000, 2, 1}, {44100, 22050, 3000, 640}} {
+		write("FuzzResample", i, uint32(a[0]), uint32(a[1]), uint16(a[2]), uint16(a[3]))
+	}
+}
+
+// FuzzResample runs the resampler on arbitrary rate pairs (rates come from
+// file headers) and read sizes: it must not panic, must give
+// ceil(n·to/from) finite samples, or refuse the pair with an error.
+func FuzzResample(f *testing.F) {
+	f.Add(uint32(48000), uint32(16000), uint16(1000), uint16(333))
+	f.Add(uint32(16001), uint32(16000), uint16(100), uint16(7))
+	f.Add(uint32(8000), uint32(44100), uint16(50), uint16(4096))
+	f.Add(uint32(1), uint32(4000000), uint16(2), uint16(1))
+	f.Fuzz(func(t *testing.T, from, to uint32, n, readSize uint16) {
+		from, to = from%(maxRate+2), to%(maxRate+2)
+		if int64(n)*int64(to) > 1<<16*int64(max(from, 1)) {
+			return // more output than a fuzz iteration should make
+		}
+		x := sine(int(n), Rate(max(from, 1)), 440, 0.9)
+		r := Resample(&sliceSource{x: x, rate: Rate(from), chunk: 97}, Rate(to))
+		buf := make([]float32, int(readSize)+1)
+		total := int64(0)
+		for {
+			k, err := r.Read(buf)
+			for _, v := range buf[:k] {
+				if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+					t.Fatalf("%d→%d: sample %v", from, to, v)
+				}
+			}
+			total += int64(k)
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				if total > 0 || from == to {
+					t.Fatalf("%d→%d: error %v after %d samples", from, to, err, total)
+				}
+				return
+			}
+		}
+		if from == to {
+			return
+		}
+		if want := ceilDiv(int64(n)*int64(to), int64(from)); total != want {
+			t.Fatalf("%d→%d, %d in: %d out, want %d", from, to, n, total, want)
+		}
+	})
 }

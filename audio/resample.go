@@ -22,9 +22,12 @@ const (
 	// tabulated for interpolation; linear interpolation then errs by about
 	// (π/fineSteps)²/8 of the peak, -100 dB.
 	fineSteps = 512
-	// maxBlock bounds the outputs computed as one block (4·up); rate pairs
-	// with more phases compute outputs one at a time.
+	// maxBlock bounds the outputs computed as one block (4·up) and the
+	// input stride (down); other rate pairs compute outputs one at a time.
 	maxBlock = 4096
+	// maxDownsampling bounds from/to: the filter's length grows with it
+	// (about 200 taps per unit of ratio).
+	maxDownsampling = 1000
 )
 
 // kaiserBeta is β for a given attenuation (Kaiser 1974; Oppenheim &
@@ -99,6 +102,7 @@ type resampler struct {
 	lp       lowpass
 	taps     int       // 2·half, rounded up to a multiple of 8 with zero taps
 	table    []float32 // up rows of taps coefficients, or nil
+	blocks   bool      // outputs may be computed in blocks of 4·up
 	fine     []float32 // h(t) for t ≥ 0 in steps of fineStep, when table is nil
 	fineStep float64
 	row      []float32 // scratch row when interpolating
@@ -128,6 +132,11 @@ func Resample(src Source, to Rate) Source {
 	}
 	if from <= 0 || to <= 0 || from > maxRate || to > maxRate {
 		return &failedSource{rate: to, err: fmt.Errorf("resample: unsupported rates %d -> %d Hz", int(from), int(to))}
+	}
+	if from > maxDownsampling*to {
+		// The filter grows with the ratio: refuse what would need an
+		// absurd one rather than allocate it.
+		return &failedSource{rate: to, err: fmt.Errorf("resample: %d -> %d Hz is more than %dx downsampling", int(from), int(to), maxDownsampling)}
 	}
 	g := gcd(int(from), int(to))
 	r := &resampler{
@@ -167,8 +176,13 @@ func Resample(src Source, to Rate) Source {
 		}
 		r.row = make([]float32, r.taps)
 	}
+	r.blocks = r.table != nil && 4*r.up <= maxBlock && r.down <= maxBlock
+	extra := 0
+	if r.blocks {
+		extra = 4 * r.down
+	}
 	r.bufStart = -int64(r.lp.half - 1)
-	r.buf = make([]float32, r.lp.half-1, 4*r.down+2*r.taps+4096)
+	r.buf = make([]float32, r.lp.half-1, extra+2*r.taps+4096)
 	return r
 }
 
@@ -216,7 +230,7 @@ func (r *resampler) Read(p []float32) (int, error) {
 		// One past the last input this output reads (taps ≥ 2·half: the
 		// rounding taps have zero coefficients but must exist).
 		need := r.n - half + 1 + int64(r.taps)
-		if block := 4 * r.up; r.table != nil && block <= maxBlock && len(p)-out >= block {
+		if block := 4 * r.up; r.blocks && len(p)-out >= block {
 			// Outputs k+i and k+i+up share a phase (the same taps) and sit
 			// down input samples apart, so four outputs per phase share
 			// each coefficient load: a block of 4·up outputs is computed
