@@ -2,6 +2,7 @@ package decoder
 
 import (
 	"fmt"
+	"math/bits"
 	"slices"
 )
 
@@ -15,6 +16,10 @@ type Lexicon struct {
 	first   []int32
 	edgeTok []int32
 	edgeDst []int32
+	// mask[i] has bit t set when node i has an edge for token t < 64, so
+	// next finds the edge by counting bits below t (edges are sorted by
+	// token) instead of scanning; nil when some token is ≥ 64.
+	mask []uint64
 	// wordAt[i] is the index in words of the word ending at node i, or -1.
 	wordAt []int32
 	words  []string
@@ -97,6 +102,14 @@ func NewLexicon(vocab Vocabulary, words []string, spell SpellFunc) (lex *Lexicon
 		}
 	}
 	lex.first[len(nodes)] = int32(len(lex.edgeTok))
+	if len(vocab.Tokens) <= 64 {
+		lex.mask = make([]uint64, len(nodes))
+		for i := range nodes {
+			for e := lex.first[i]; e < lex.first[i+1]; e++ {
+				lex.mask[i] |= 1 << uint(lex.edgeTok[e])
+			}
+		}
+	}
 	return lex, skipped, nil
 }
 
@@ -108,6 +121,14 @@ func (l *Lexicon) Words() []string { return slices.Clone(l.words) }
 
 // next follows token from node; -1 when the trie has no such edge.
 func (l *Lexicon) next(node, token int32) int32 {
+	if l.mask != nil {
+		m := l.mask[node]
+		bit := uint64(1) << uint(token&63)
+		if token >= 64 || m&bit == 0 {
+			return -1
+		}
+		return l.edgeDst[l.first[node]+int32(bits.OnesCount64(m&(bit-1)))]
+	}
 	for e := l.first[node]; e < l.first[node+1]; e++ {
 		if l.edgeTok[e] == token {
 			return l.edgeDst[e]

@@ -18,11 +18,9 @@ var negInf = math.Inf(-1)
 // depends only on the prefix's text (LM state, fusion score, lexicon and
 // hotword positions) is computed once, when the node is created.
 type node struct {
-	parent  int32
-	token   int32 // -1 at the root
-	child   int32 // first child, -1 when none
-	sibling int32
-	depth   int32
+	parent int32
+	token  int32 // -1 at the root
+	depth  int32
 
 	// CTC prefix probabilities (Hannun et al., "First-pass large vocabulary
 	// continuous speech recognition using bidirectional recurrent DNNs",
@@ -33,13 +31,16 @@ type node struct {
 	// prefix, not of whichever prefix touched a node last.
 	vb, vnb float64
 	tb, tnb timing
-	// Accumulators for the frame being computed, valid when stamp is
-	// that frame.
-	npb, npnb, nvb, nvnb float64
-	ntb, ntnb            timing
-	stamp                int32
+	// stamp is the last frame that touched the node, and acc its
+	// accumulator in Stream.accs during that frame; inBeam equals the
+	// stream's frame count while the node is in the beam.
+	stamp, acc, inBeam int32
 
-	// Text-determined scores.
+	textState
+}
+
+// textState is what a prefix's text alone determines.
+type textState struct {
 	fusion     float64 // α·ln P_lm + β·words − OOV penalties + hotword bonus
 	lmLogProb  float64 // unweighted ln P_lm of the completed words
 	lmState    lm.State
@@ -58,7 +59,8 @@ type Stream struct {
 	hot    *Hotwords
 	nodes  []node
 	beam   []int32
-	cands  []int32
+	accs   []accum
+	props  []proposal
 	order  []candidate
 	active []int32
 	frame  int32
@@ -69,9 +71,16 @@ type Stream struct {
 	final  bool
 	// settleFrames is Config.SettleAfter in frames, 0 when off.
 	settleFrames int32
-	childTab     []int32 // token → child of the node being extended, -1
-	bestScore    float64 // best fused score of the current beam
-	slack        float64 // the most a token can raise the fused score
+	// children maps (parent, token) to the child node: an open-addressing
+	// table, one probe per extension instead of walking sibling lists.
+	childKeys []uint64 // parent·tokens + token + 1; 0 is empty
+	childVals []int32
+	slack     float64 // the most a token can raise the fused score
+	// letterSlack is the most a token other than the separator can raise
+	// it: no word bonus, only hotword boosts.
+	letterSlack float64
+	// noFloor turns the early cut off (tests compare against it).
+	noFloor bool
 }
 
 // timing describes the best path into a state: when the node's token was
@@ -89,20 +98,40 @@ type wordRec struct {
 	start, end, prev int32
 }
 
+// accum gathers one candidate's probabilities during a frame; kept apart
+// from the nodes so a node stays small and the frame's working set is one
+// short array.
+type accum struct {
+	node             int32
+	pb, pnb, vb, vnb float64
+	tb, tnb          timing
+}
+
+// proposal is an extension into a prefix the tree does not hold yet. Most
+// are pruned in the frame that proposes them, so the node is created only
+// for those that enter the beam. A new prefix has one parent and no
+// paths of its own, so this one contribution is all its mass.
+type proposal struct {
+	parent, token int32
+	fromBlank     bool
+	v, vit        float64
+	text          textState
+}
+
+// candidate is an accumulator (acc ≥ 0) or a proposal (−acc−1) with its
+// fused score.
 type candidate struct {
-	node  int32
+	acc   int32
 	score float64
 }
 
 // NewStream starts an utterance; hot may be nil.
 func (d *Decoder) NewStream(hot *Hotwords) *Stream {
-	s := &Stream{d: d, hot: hot, childTab: make([]int32, d.numTokens)}
-	for i := range s.childTab {
-		s.childTab[i] = -1
-	}
+	s := &Stream{d: d, hot: hot}
 	s.slack = max(0, d.cfg.WordBonus)
 	if hot != nil {
 		s.slack += hot.maxBoost
+		s.letterSlack = hot.maxBoost
 	}
 	if d.cfg.SettleAfter > 0 {
 		s.settleFrames = int32(max(1, d.cfg.SettleAfter/d.cfg.FrameDuration))
@@ -115,9 +144,9 @@ func (d *Decoder) NewStream(hot *Hotwords) *Stream {
 // the same hotwords.
 func (s *Stream) Reset() {
 	s.nodes = s.nodes[:0]
-	root := node{parent: -1, token: -1, child: -1, sibling: -1, pb: 0, pnb: negInf,
+	root := node{parent: -1, token: -1, pb: 0, pnb: negInf,
 		vb: 0, vnb: negInf, tb: timing{-1, -1, -1, -1}, tnb: timing{-1, -1, -1, -1},
-		stamp: -1, lex: -1}
+		stamp: -1, inBeam: 0, textState: textState{lex: -1}}
 	if s.d.lex != nil {
 		root.lex = lexRoot
 	}
@@ -128,10 +157,10 @@ func (s *Stream) Reset() {
 		root.hot = s.hot.start
 	}
 	s.nodes = append(s.nodes, root)
+	s.rehash(1024)
 	s.beam = append(s.beam[:0], 0)
 	s.recs = s.recs[:0]
 	s.frame = 0
-	s.bestScore = 0
 	s.gcAt = max(4096, 64*s.d.cfg.BeamSize)
 	s.final = false
 }
@@ -165,46 +194,46 @@ func logAdd(a, b float64) float64 {
 	return a + math.Log1p(math.Exp(b-a))
 }
 
-// touch puts n in this frame's candidate list.
-func (s *Stream) touch(n *node, i int32) {
+// touch puts node i in this frame's candidate list and returns its
+// accumulator, valid until the next touch.
+func (s *Stream) touch(i int32) *accum {
+	n := &s.nodes[i]
 	if n.stamp != s.frame {
 		n.stamp = s.frame
-		n.npb, n.npnb, n.nvb, n.nvnb = negInf, negInf, negInf, negInf
-		n.ntb, n.ntnb = noTiming, noTiming
-		s.cands = append(s.cands, i)
+		n.acc = int32(len(s.accs))
+		s.accs = append(s.accs, accum{node: i, pb: negInf, pnb: negInf, vb: negInf, vnb: negInf, tb: noTiming, tnb: noTiming})
 	}
+	return &s.accs[n.acc]
 }
 
 // addBlank adds mass v to n's blank state; vit is the best path's score and
 // tim its timing.
 func (s *Stream) addBlank(i int32, v, vit float64, tim timing) {
-	n := &s.nodes[i]
-	s.touch(n, i)
-	n.npb = logAdd(n.npb, v)
-	if vit > n.nvb {
-		n.nvb, n.ntb = vit, tim
+	a := s.touch(i)
+	a.pb = logAdd(a.pb, v)
+	if vit > a.vb {
+		a.vb, a.tb = vit, tim
 	}
 }
 
 // addStay adds mass to n's token state from paths already in it.
 func (s *Stream) addStay(i int32, v, vit float64, tim timing) {
-	n := &s.nodes[i]
-	s.touch(n, i)
-	n.npnb = logAdd(n.npnb, v)
-	if vit > n.nvnb {
-		n.nvnb, n.ntnb = vit, tim
+	a := s.touch(i)
+	a.pnb = logAdd(a.pnb, v)
+	if vit > a.vnb {
+		a.vnb, a.tnb = vit, tim
 	}
 }
 
 // addEmit adds mass to child i from its parent emitting the child's token
 // this frame; fromBlank says which parent state the best path left.
 func (s *Stream) addEmit(i int32, v, vit float64, parent int32, fromBlank bool) {
-	n := &s.nodes[i]
-	s.touch(n, i)
-	n.npnb = logAdd(n.npnb, v)
-	if vit <= n.nvnb {
+	a := s.touch(i)
+	a.pnb = logAdd(a.pnb, v)
+	if vit <= a.vnb {
 		return
 	}
+	n := &s.nodes[i]
 	p := &s.nodes[parent]
 	pt, parentEnd := p.tnb, s.frame-1
 	if fromBlank {
@@ -219,7 +248,7 @@ func (s *Stream) addEmit(i int32, v, vit float64, parent int32, fromBlank bool) 
 	case p.token < 0 || p.token == s.d.sep:
 		tim.wordStart = t
 	}
-	n.nvnb, n.ntnb = vit, tim
+	a.vnb, a.tnb = vit, tim
 }
 
 func (s *Stream) step(row []float32) {
@@ -243,25 +272,50 @@ func (s *Stream) step(row []float32) {
 	slices.SortFunc(s.active, func(a, b int32) int { return cmp.Compare(row[b], row[a]) })
 	blankLP := float64(row[d.blank])
 	useBlank := row[d.blank] >= threshold
-	// The best prefix followed by blank lower-bounds this frame's best
-	// score, so an extension that cannot come within BeamPrune of it, even
-	// with the largest bonus a token can earn, would be pruned anyway.
+	// Each prefix of the beam stays a candidate this frame, scoring at
+	// least what blank, or a repeat of its last token, adds to it. The best
+	// of these bounds lower-bounds this frame's best score, so an extension
+	// that cannot come within BeamPrune of it, even with the largest bonus
+	// a token can earn, would be pruned anyway; and when the beam is full,
+	// BeamSize distinct candidates score at least the smallest bound, so an
+	// extension below that cannot enter the beam either.
 	floor := negInf
-	if useBlank && s.bestScore > negInf {
-		floor = s.bestScore + blankLP - d.cfg.BeamPrune - s.slack
+	if len(s.beam) > 0 && !s.noFloor {
+		hi, lo := negInf, math.Inf(1)
+		for _, ni := range s.beam {
+			n := &s.nodes[ni]
+			bound := negInf
+			if useBlank {
+				bound = logAdd(n.pb, n.pnb) + blankLP
+			}
+			if n.token >= 0 && n.token != d.sep && row[n.token] >= threshold {
+				bound = max(bound, n.pnb+float64(row[n.token]))
+			}
+			bound += n.fusion
+			hi, lo = max(hi, bound), min(lo, bound)
+		}
+		floor = hi - d.cfg.BeamPrune
+		if len(s.beam) == d.cfg.BeamSize {
+			floor = max(floor, lo)
+		}
+		floor -= s.slack
 	}
-	s.cands = s.cands[:0]
+	exact := floor + s.slack // the floor once the bonus is known
+	s.accs = s.accs[:0]
+	s.props = s.props[:0]
 	prev := s.frame - 1
 	for _, ni := range s.beam {
 		n := &s.nodes[ni]
 		pb, pnb, vb, vnb, tb, tnb, tok := n.pb, n.pnb, n.vb, n.vnb, n.tb, n.tnb, n.token
 		total := logAdd(pb, pnb)
 		reach := floor - total - n.fusion // the smallest useful token log-prob
-		s.indexChildren(ni)
+		reachLetter := exact - s.letterSlack - total - n.fusion
 		vbest, tbest, bestIsBlank := vnb, tnb, false
 		if vb >= vnb {
 			vbest, tbest, bestIsBlank = vb, tb, true
 		}
+		// A prefix's own paths come first and are never cut: the
+		// prefix competes this frame anyway, so all its mass counts.
 		if useBlank {
 			// Leaving the token state for blank fixes the token's end.
 			ended := tnb
@@ -272,37 +326,63 @@ func (s *Stream) step(row []float32) {
 				s.addBlank(ni, total+blankLP, vnb+blankLP, ended)
 			}
 		}
-		for _, c := range s.active {
-			lp := float64(row[c])
-			if lp < reach {
-				break
-			}
-			switch {
-			case c == d.sep && tok < 0:
+		if lp := row[d.sep]; lp >= threshold && (tok < 0 || tok == d.sep) {
+			if tok < 0 {
 				// Separators before the first word add nothing.
-				s.addBlank(ni, total+lp, vb+lp, tb)
-			case c == d.sep && tok == d.sep:
+				s.addBlank(ni, total+float64(lp), vb+float64(lp), tb)
+			} else {
 				// Nor does a second separator.
 				tim := tbest
 				if bestIsBlank {
 					tim.tokEnd = prev
 				}
-				s.addStay(ni, total+lp, vbest+lp, tim)
-			case c == tok:
-				// A repeat collapses unless a blank came between.
-				s.addStay(ni, pnb+lp, vnb+lp, tnb)
-				if pb > negInf {
-					if ch := s.child(ni, c); ch >= 0 {
-						s.addEmit(ch, pb+lp, vb+lp, ni, true)
-					}
-				}
-			default:
-				if ch := s.child(ni, c); ch >= 0 {
-					s.addEmit(ch, total+lp, vbest+lp, ni, bestIsBlank)
-				}
+				s.addStay(ni, total+float64(lp), vbest+float64(lp), tim)
 			}
 		}
-		s.clearChildren(ni)
+		if tok >= 0 && tok != d.sep && row[tok] >= threshold {
+			// A repeat collapses unless a blank came between.
+			lp := float64(row[tok])
+			s.addStay(ni, pnb+lp, vnb+lp, tnb)
+		}
+		for _, c := range s.active {
+			lp := float64(row[c])
+			if lp < reach {
+				break
+			}
+			if lp < reachLetter && c != d.sep {
+				continue
+			}
+			switch {
+			case c == d.sep && (tok < 0 || tok == d.sep):
+				// Counted above.
+			case c == tok:
+				if pb > negInf {
+					s.extend(ni, c, pb+lp, vb+lp, true, exact)
+				}
+			default:
+				s.extend(ni, c, total+lp, vbest+lp, bestIsBlank, exact)
+			}
+		}
+	}
+	// A prefix in the beam competes whatever the cut, so its parent's
+	// paths into it, when the parent is in the beam too, count in full.
+	for _, ni := range s.beam {
+		n := &s.nodes[ni]
+		if n.parent < 0 || s.nodes[n.parent].inBeam != s.frame || row[n.token] < threshold {
+			continue
+		}
+		p := &s.nodes[n.parent]
+		lp := float64(row[n.token])
+		switch {
+		case n.token == p.token:
+			if p.pb > negInf {
+				s.addEmit(ni, p.pb+lp, p.vb+lp, n.parent, true)
+			}
+		case p.vb >= p.vnb:
+			s.addEmit(ni, logAdd(p.pb, p.pnb)+lp, p.vb+lp, n.parent, true)
+		default:
+			s.addEmit(ni, logAdd(p.pb, p.pnb)+lp, p.vnb+lp, n.parent, false)
+		}
 	}
 	s.prune()
 	if s.settleFrames > 0 && s.frame%settleEvery == 0 {
@@ -318,20 +398,27 @@ func (s *Stream) step(row []float32) {
 func (s *Stream) prune() {
 	s.order = s.order[:0]
 	best := negInf
-	for _, i := range s.cands {
-		n := &s.nodes[i]
-		score := logAdd(n.npb, n.npnb) + n.fusion
+	for i := range s.accs {
+		a := &s.accs[i]
+		score := logAdd(a.pb, a.pnb) + s.nodes[a.node].fusion
 		if score > best {
 			best = score
 		}
-		s.order = append(s.order, candidate{i, score})
+		s.order = append(s.order, candidate{int32(i), score})
+	}
+	for i := range s.props {
+		p := &s.props[i]
+		score := p.v + p.text.fusion
+		if score > best {
+			best = score
+		}
+		s.order = append(s.order, candidate{int32(-i - 1), score})
 	}
 	if best == negInf || math.IsNaN(best) {
 		// Every path is impossible (all-NaN or −Inf input): keep the old
 		// beam rather than lose the work done so far.
 		return
 	}
-	s.bestScore = best
 	cut := best - s.d.cfg.BeamPrune
 	kept := s.order[:0]
 	for _, c := range s.order {
@@ -343,12 +430,25 @@ func (s *Stream) prune() {
 		selectTop(kept, s.d.cfg.BeamSize)
 		kept = kept[:s.d.cfg.BeamSize]
 	}
+	// New prefixes first, while their parents still hold the previous
+	// frame's paths that addEmit reads.
+	for k := range kept {
+		if c := &kept[k]; c.acc < 0 {
+			p := &s.props[-c.acc-1]
+			_, slot := s.findChild(p.parent, p.token)
+			ch := s.insert(slot, s.childKey(p.parent, p.token), s.newNode(p.parent, p.token, &p.text))
+			s.addEmit(ch, p.v, p.vit, p.parent, p.fromBlank)
+			c.acc = s.nodes[ch].acc
+		}
+	}
 	s.beam = s.beam[:0]
 	for _, c := range kept {
-		n := &s.nodes[c.node]
-		n.pb, n.pnb, n.vb, n.vnb, n.tb, n.tnb = n.npb, n.npnb, n.nvb, n.nvnb, n.ntb, n.ntnb
+		a := &s.accs[c.acc]
+		n := &s.nodes[a.node]
+		n.pb, n.pnb, n.vb, n.vnb, n.tb, n.tnb = a.pb, a.pnb, a.vb, a.vnb, a.tb, a.tnb
 		n.tnb.tokEnd = s.frame
-		s.beam = append(s.beam, c.node)
+		n.inBeam = s.frame + 1
+		s.beam = append(s.beam, a.node)
 	}
 }
 
@@ -382,74 +482,161 @@ func selectTop(c []candidate, k int) {
 	}
 }
 
+// childKey identifies the child of parent by token in the child table.
+func (s *Stream) childKey(parent, tok int32) uint64 {
+	return uint64(parent)*uint64(s.d.numTokens) + uint64(tok) + 1
+}
+
+// findChild returns the child of parent by tok, or -1 and the empty slot
+// where it would go.
+func (s *Stream) findChild(parent, tok int32) (int32, uint64) {
+	key := s.childKey(parent, tok)
+	mask := uint64(len(s.childKeys) - 1)
+	h := hashKey(key) & mask
+	for {
+		switch s.childKeys[h] {
+		case key:
+			return s.childVals[h], h
+		case 0:
+			return -1, h
+		}
+		h = (h + 1) & mask
+	}
+}
+
+// extend adds mass v (Viterbi score vit) to the child of parent by tok, or
+// proposes that child, unless its fused score falls below floor.
+func (s *Stream) extend(parent, tok int32, v, vit float64, fromBlank bool, floor float64) {
+	ch, slot := s.findChild(parent, tok)
+	if ch >= 0 {
+		// A child in the beam gets its parent's mass in step, uncut;
+		// any other has this one contribution, and its own fusion score
+		// (its LM word, OOV penalty) may sink it below the floor.
+		if n := &s.nodes[ch]; !n.dead && n.inBeam != s.frame && v+n.fusion >= floor {
+			s.addEmit(ch, v, vit, parent, fromBlank)
+		}
+		return
+	}
+	s.props = append(s.props, proposal{parent: parent, token: tok, fromBlank: fromBlank, v: v, vit: vit})
+	p := &s.props[len(s.props)-1]
+	s.nextText(&p.text, &s.nodes[parent].textState, tok)
+	switch {
+	case p.text.dead:
+		// Remember the dead end (constrained mode), so it is not
+		// recomputed.
+		s.insert(slot, s.childKey(parent, tok), s.newNode(parent, tok, &p.text))
+		s.props = s.props[:len(s.props)-1]
+	case v+p.text.fusion < floor:
+		s.props = s.props[:len(s.props)-1]
+	}
+}
+
 // child returns the node extending parent by tok, creating it if needed,
 // or -1 when constrained mode forbids the extension.
 func (s *Stream) child(parent, tok int32) int32 {
-	if ch := s.childTab[tok]; ch >= 0 {
-		if s.nodes[ch].dead {
-			return -1
-		}
-		return ch
+	ch, slot := s.findChild(parent, tok)
+	if ch < 0 {
+		var t textState
+		s.nextText(&t, &s.nodes[parent].textState, tok)
+		ch = s.insert(slot, s.childKey(parent, tok), s.newNode(parent, tok, &t))
 	}
-	i := int32(len(s.nodes))
-	s.childTab[tok] = i
-	p := &s.nodes[parent]
-	n := node{
-		parent: parent, token: tok, child: -1, sibling: p.child, depth: p.depth + 1,
-		pb: negInf, pnb: negInf, vb: negInf, vnb: negInf, stamp: -1,
-		fusion: p.fusion, lmLogProb: p.lmLogProb, lmState: p.lmState,
-		lex: p.lex, hot: p.hot, hotPending: p.hotPending, oovCharged: p.oovCharged,
-	}
-	p.child = i
-	d := s.d
-	if tok == d.sep {
-		s.completeWord(&n)
-		n.oovCharged = false
-		if d.lex != nil {
-			n.lex = lexRoot
-		}
-	} else {
-		if s.hot != nil {
-			var delta float64
-			n.hot, n.hotPending, delta = s.hot.step(n.hot, n.hotPending, tok)
-			n.fusion += delta
-		}
-		if n.lex >= 0 {
-			n.lex = d.lex.next(n.lex, tok)
-			if n.lex < 0 {
-				if d.cfg.Constrained {
-					n.dead = true
-				} else if d.lm != nil && !n.oovCharged && (s.hot == nil || !s.hot.inside(n.hot)) {
-					n.fusion -= d.cfg.OOVPenalty
-					n.oovCharged = true
-				}
-			}
-		}
-	}
-	s.nodes = append(s.nodes, n)
-	if n.dead {
+	if s.nodes[ch].dead {
 		return -1
+	}
+	return ch
+}
+
+// insert appends n to the arena and the child table at slot.
+func (s *Stream) insert(slot, key uint64, n node) int32 {
+	i := int32(len(s.nodes))
+	s.childKeys[slot], s.childVals[slot] = key, i
+	s.nodes = append(s.nodes, n)
+	if 2*len(s.nodes) > len(s.childKeys) {
+		s.rehash(4 * len(s.nodes))
 	}
 	return i
 }
 
-// indexChildren fills childTab with parent's children, so each token's
-// lookup is one load rather than a walk of the sibling list.
-func (s *Stream) indexChildren(parent int32) {
-	for ch := s.nodes[parent].child; ch >= 0; ch = s.nodes[ch].sibling {
-		s.childTab[s.nodes[ch].token] = ch
+// newNode returns the prefix extending parent by tok, with text t.
+func (s *Stream) newNode(parent, tok int32, t *textState) node {
+	return node{
+		parent: parent, token: tok, depth: s.nodes[parent].depth + 1,
+		pb: negInf, pnb: negInf, vb: negInf, vnb: negInf, stamp: -1, inBeam: -1,
+		textState: *t,
 	}
 }
 
-func (s *Stream) clearChildren(parent int32) {
-	for ch := s.nodes[parent].child; ch >= 0; ch = s.nodes[ch].sibling {
-		s.childTab[s.nodes[ch].token] = -1
+// nextText sets t to the text state of prefix p extended by tok: fusion
+// score, LM state, lexicon and hotword positions.
+func (s *Stream) nextText(t, p *textState, tok int32) {
+	*t = *p
+	d := s.d
+	if tok == d.sep {
+		s.completeWord(t)
+		t.oovCharged = false
+		if d.lex != nil {
+			t.lex = lexRoot
+		}
+		return
+	}
+	if s.hot != nil {
+		var delta float64
+		t.hot, t.hotPending, delta = s.hot.step(t.hot, t.hotPending, tok)
+		t.fusion += delta
+	}
+	if t.lex >= 0 {
+		t.lex = d.lex.next(t.lex, tok)
+		if t.lex < 0 {
+			if d.cfg.Constrained {
+				t.dead = true
+			} else if d.lm != nil && !t.oovCharged && (s.hot == nil || !s.hot.inside(t.hot)) {
+				t.fusion -= d.cfg.OOVPenalty
+				t.oovCharged = true
+			}
+		}
+	}
+}
+
+// hashKey is the splitmix64 finaliser.
+func hashKey(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	return x ^ x>>31
+}
+
+// rehash rebuilds the child table with at least size slots from the
+// nodes' parent links.
+func (s *Stream) rehash(size int) {
+	slots := 1024
+	for slots < size {
+		slots *= 2
+	}
+	if cap(s.childKeys) >= slots {
+		s.childKeys = s.childKeys[:slots]
+		s.childVals = s.childVals[:slots]
+		clear(s.childKeys)
+	} else {
+		s.childKeys = make([]uint64, slots)
+		s.childVals = make([]int32, slots)
+	}
+	mask := uint64(slots - 1)
+	v := uint64(s.d.numTokens)
+	for i := 1; i < len(s.nodes); i++ {
+		n := &s.nodes[i]
+		key := uint64(n.parent)*v + uint64(n.token) + 1
+		h := hashKey(key) & mask
+		for s.childKeys[h] != 0 {
+			h = (h + 1) & mask
+		}
+		s.childKeys[h], s.childVals[h] = key, int32(i)
 	}
 }
 
 // completeWord scores the word n ends with a separator: LM fusion, the
 // word bonus, the OOV and constrained checks, the hotword step.
-func (s *Stream) completeWord(n *node) {
+func (s *Stream) completeWord(n *textState) {
 	d := s.d
 	word := lm.UnknownID
 	known := false
@@ -485,7 +672,7 @@ func (s *Stream) completeWord(n *node) {
 func (s *Stream) finalScore(i int32) (float64, node, bool) {
 	n := s.nodes[i]
 	if n.token >= 0 && n.token != s.d.sep {
-		s.completeWord(&n)
+		s.completeWord(&n.textState)
 		if n.dead {
 			return negInf, n, false
 		}
@@ -705,15 +892,10 @@ func (s *Stream) collect() {
 			n.parent = marks[n.parent]
 		}
 		n.tb.words, n.tnb.words = remap(n.tb.words), remap(n.tnb.words)
-		n.child, n.sibling = -1, -1
 		s.nodes[to] = n
-		if n.parent >= 0 {
-			p := &s.nodes[n.parent]
-			s.nodes[to].sibling = p.child
-			p.child = to
-		}
 	}
 	s.nodes = s.nodes[:kept]
+	s.rehash(2 * s.gcAt)
 	for k, b := range s.beam {
 		s.beam[k] = marks[b]
 	}
@@ -809,12 +991,14 @@ func (s *Stream) settle() {
 	depth := s.nodes[anchor].depth
 	kept := s.beam[:0]
 	for _, i := range s.beam {
+		s.nodes[i].inBeam = -1 // until kept below
 		a := i
 		for s.nodes[a].depth > depth {
 			a = s.nodes[a].parent
 		}
 		if a == anchor {
 			kept = append(kept, i)
+			s.nodes[i].inBeam = s.frame + 1
 		}
 	}
 	s.beam = kept
