@@ -1,0 +1,256 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/mynah-speech/mynah/audio"
+	"github.com/mynah-speech/mynah/audio/device"
+)
+
+// input is where the samples come from, at their own rate.
+type input struct {
+	src audio.Source
+	// clock returns how much audio has arrived at the input so far (the
+	// audio clock events are stamped with); nil means what was read.
+	clock func() time.Duration
+	// dropped returns how many overruns there were and how many samples
+	// (at the input's rate) they lost.
+	dropped func() (overruns, samples uint64)
+	// stop ends the input early (Ctrl-C): Read returns what is already
+	// buffered, then io.EOF. It may be called from any goroutine.
+	stop func()
+	// close releases the input after the last Read.
+	close func() error
+	name  string
+}
+
+// openFile opens a recording or, for "-", raw s16le mono on stdin.
+func openFile(path string, rate int, stdin io.Reader) (audio.Source, func() error, error) {
+	if path == "-" {
+		src, err := audio.DecodeRaw(stdin, audio.Rate(rate), 1)
+		if err != nil {
+			return nil, nil, fmt.Errorf("standard input: %w", err)
+		}
+		return src, func() error { return nil }, nil
+	}
+	f, err := audio.Open(path, audio.DecodeOptions{})
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, f.Close, nil
+}
+
+// openMic opens a capture device: spec is an index from --list-devices, a
+// part of a device name, or "" for the default input.
+func openMic(spec string, buffer time.Duration) (*input, error) {
+	name := spec
+	if index, err := strconv.Atoi(spec); err == nil {
+		devs, err := device.Devices()
+		if err != nil {
+			return nil, err
+		}
+		name = ""
+		for _, d := range devs {
+			if d.Index == index {
+				if d.InputChannels == 0 {
+					return nil, fmt.Errorf("device %d (%s) has no input channels", index, d.Name)
+				}
+				name = d.Name
+			}
+		}
+		if name == "" {
+			return nil, fmt.Errorf("no device %d: see --list-devices", index)
+		}
+	}
+	c, err := device.OpenCapture(device.CaptureOptions{Device: name, Buffer: buffer})
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	var once sync.Once
+	stop := func() { once.Do(func() { c.Close() }) }
+	display := name
+	if display == "" {
+		display = "default input"
+	}
+	return &input{
+		src:     c,
+		clock:   func() time.Duration { return time.Since(start) },
+		dropped: func() (uint64, uint64) { return c.Overruns(), c.Dropped() },
+		stop:    stop,
+		close:   func() error { stop(); return nil },
+		name:    fmt.Sprintf("%s at %v", display, c.SampleRate()),
+	}, nil
+}
+
+// paced plays a source in at real time through the same kind of lock-free
+// ring a microphone's audio thread fills (device.Ring), so a recording
+// exercises what a live session does: the recogniser reads whatever has
+// arrived, blocks when it is ahead, and overflows (counted) when it falls
+// more than the ring behind.
+type paced struct {
+	src     audio.Source
+	rate    audio.Rate
+	ring    *device.Ring
+	notify  chan struct{} // a token after each write; dropped when one waits
+	done    chan struct{} // closed when no more will be written
+	once    sync.Once
+	err     error        // the source's error, set before done closes
+	arrived atomic.Int64 // samples released so far
+	quit    chan struct{}
+	quitter sync.Once
+	exited  chan struct{} // closed when the producer has returned
+}
+
+// pacedBlock is how much the producer releases at a time: 10 ms, the
+// order of a sound card's period.
+const pacedBlock = 10 * time.Millisecond
+
+// newPaced starts releasing src at real time from now.
+func newPaced(src audio.Source, buffer time.Duration) *paced {
+	rate := src.SampleRate()
+	p := &paced{
+		src:    src,
+		rate:   rate,
+		ring:   device.NewRing(max(int(int64(rate)*int64(buffer)/int64(time.Second)), 1024)),
+		notify: make(chan struct{}, 1),
+		done:   make(chan struct{}),
+		quit:   make(chan struct{}),
+		exited: make(chan struct{}),
+	}
+	go p.produce(time.Now())
+	return p
+}
+
+func (p *paced) finish(err error) {
+	p.once.Do(func() {
+		p.err = err
+		close(p.done)
+	})
+}
+
+// produce reads the source and releases each block when its last sample
+// is due. A source slower than real time (a pipe) is released as it comes.
+func (p *paced) produce(start time.Time) {
+	defer close(p.exited)
+	block := max(1, int(int64(p.rate)*int64(pacedBlock)/int64(time.Second)))
+	buf := make([]float32, block)
+	var released int64
+	for {
+		n, err := p.src.Read(buf)
+		if n > 0 {
+			due := start.Add(p.rate.Duration(released + int64(n)))
+			if wait := time.Until(due); wait > 0 {
+				select {
+				case <-time.After(wait):
+				case <-p.quit:
+					p.finish(nil)
+					return
+				}
+			}
+			select {
+			case <-p.quit:
+				p.finish(nil)
+				return
+			default:
+			}
+			p.ring.Write(buf[:n])
+			released += int64(n)
+			p.arrived.Store(released)
+			select {
+			case p.notify <- struct{}{}:
+			default:
+			}
+		}
+		if err == io.EOF {
+			p.finish(nil)
+			return
+		}
+		if err != nil {
+			p.finish(err)
+			return
+		}
+	}
+}
+
+// SampleRate implements audio.Source.
+func (p *paced) SampleRate() audio.Rate { return p.rate }
+
+// Read implements audio.Source like device.Capture's: it waits for at
+// least one sample and returns what has arrived, up to len(p).
+func (p *paced) Read(buf []float32) (int, error) {
+	if len(buf) == 0 {
+		return 0, nil
+	}
+	for {
+		if n := p.ring.Read(buf); n > 0 {
+			return n, nil
+		}
+		select {
+		case <-p.notify:
+		case <-p.done:
+			if n := p.ring.Read(buf); n > 0 {
+				return n, nil
+			}
+			if p.err != nil {
+				return 0, p.err
+			}
+			return 0, io.EOF
+		}
+	}
+}
+
+// stop ends the playback: what was released can still be read. A
+// producer blocked reading a pipe is left to the process's exit.
+func (p *paced) stop() {
+	p.quitter.Do(func() { close(p.quit) })
+	p.finish(nil)
+}
+
+// openInput opens what the options name: a recording (paced or not), raw
+// audio on stdin, or a capture device.
+func openInput(o options, stdin io.Reader) (*input, error) {
+	if o.input == "" {
+		return openMic(o.device, o.buffer)
+	}
+	src, closeSrc, err := openFile(o.input, o.sampleRate, stdin)
+	if err != nil {
+		return nil, err
+	}
+	name := o.input
+	if name == "-" {
+		name = "standard input"
+	}
+	if src.SampleRate() <= 0 {
+		closeSrc()
+		return nil, errors.New(name + ": no sample rate")
+	}
+	if o.noPace {
+		return &input{src: src, stop: func() {}, close: closeSrc, name: name,
+			dropped: func() (uint64, uint64) { return 0, 0 }}, nil
+	}
+	p := newPaced(src, o.buffer)
+	closePaced := func() error {
+		p.stop()
+		if o.input != "-" {
+			// The producer may be inside the decoder's Read; a file read
+			// returns promptly, a pipe might never.
+			<-p.exited
+		}
+		return closeSrc()
+	}
+	return &input{
+		src:     p,
+		clock:   func() time.Duration { return p.rate.Duration(p.arrived.Load()) },
+		dropped: func() (uint64, uint64) { return p.ring.Overruns(), p.ring.Dropped() },
+		stop:    p.stop,
+		close:   closePaced,
+		name:    name + " (paced at real time)",
+	}, nil
+}
