@@ -48,6 +48,9 @@ func runASR(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&opts.Model.Blocks, "blocks", opts.Model.Blocks, "number of blocks")
 	fs.IntVar(&opts.Model.Heads, "heads", opts.Model.Heads, "attention heads")
 	fs.StringVar(&opts.Model.Name, "name", opts.Model.Name, "model name")
+	noAugment := fs.Bool("no-augment", false, "turn off every augmentation (waveform and SpecAugment)")
+	fs.Int64Var(&opts.CleanSteps, "clean-steps", opts.CleanSteps, "train the first N steps without augmentation or chunk masks")
+	fs.Float64Var(&opts.ChunkProb, "chunk-prob", opts.ChunkProb, "share of steps trained with a random attention chunk (streaming)")
 	export := fs.String("export", "", "instead of training, write the run's best weights (or, with --from-checkpoint, the checkpoint's EMA weights) to this model file")
 	exportF32 := fs.Bool("export-f32", false, "with --export: store fp32 instead of fp16 weights")
 	fromCheckpoint := fs.Bool("from-checkpoint", false, "with --export: use the checkpoint's EMA weights even when a best model exists")
@@ -56,6 +59,10 @@ func runASR(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 0
 		}
 		return 2
+	}
+	if *noAugment {
+		opts.NoiseProb, opts.ReverbProb, opts.TelephoneProb, opts.SpeedPerturb = 0, 0, 0, false
+		opts.FreqMasks, opts.TimeMaskShare = 0, 0
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "train asr: unexpected arguments %q\n", fs.Args())

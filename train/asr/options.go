@@ -64,6 +64,11 @@ type Options struct {
 	// SpeedPerturb enables 0.9/1.0/1.1 speed perturbation.
 	SpeedPerturb bool `json:"speed_perturb"`
 
+	// CleanSteps trains the first steps without augmentation or chunk
+	// masks: CTC models leave their all-blank plateau much sooner on the
+	// plain task, and the harder one then starts from a model that aligns.
+	CleanSteps int64 `json:"clean_steps"`
+
 	// Steps stops this run after so many optimiser steps (0: until
 	// TotalSteps). Runs resume from the checkpoint.
 	Steps           int64 `json:"steps"`
@@ -101,6 +106,7 @@ func DefaultOptions() Options {
 		ReverbProb:      0.15,
 		TelephoneProb:   0.05,
 		SpeedPerturb:    true,
+		CleanSteps:      1500,
 		EvalEvery:       250,
 		CheckpointEvery: 50,
 	}

@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"sort"
 	"time"
 
 	"github.com/mynah-speech/mynah/acoustic"
@@ -198,12 +199,16 @@ func Train(ctx context.Context, opts Options) error {
 			if stepRNG.Float64() < opts.ChunkProb {
 				chunk = 1 + stepRNG.IntN(opts.MaxChunk)
 			}
+			augmented := step >= opts.CleanSteps
+			if !augmented {
+				chunk = 0
+			}
 			nn.ZeroGrads(params)
 			losses, err := workers.Step(func(w int, t *nn.Tape) (*nn.Var, error) {
 				if len(parts[w]) == 0 {
 					return nil, nil
 				}
-				b, labels, err := feeders[w].batch(train, parts[w], true, uint64(step), uint64(w))
+				b, labels, err := feeders[w].batch(train, parts[w], augmented, uint64(step), uint64(w))
 				if err != nil {
 					return nil, err
 				}
@@ -400,15 +405,38 @@ func measureFrontEnd(opts Options, data *corpusData) (acoustic.FrontEnd, error) 
 	return acoustic.FrontEnd{Features: fcfg, Norm: norm}, nil
 }
 
+// limitDev keeps at most limit dev utterances, spread evenly over the
+// corpus families (every utterance of a family smaller than its share),
+// each family's picks spaced evenly through it.
 func limitDev(dev []utterance, limit int) []utterance {
 	if limit <= 0 || limit >= len(dev) {
 		return dev
 	}
-	// Keep every k-th utterance so each corpus stays represented.
-	step := float64(len(dev)) / float64(limit)
-	out := make([]utterance, 0, limit)
-	for i := 0; i < limit; i++ {
-		out = append(out, dev[int(float64(i)*step)])
+	byFamily := map[string][]utterance{}
+	var order []string
+	for _, u := range dev {
+		f := corpora.Family(u.entry.Corpus)
+		if _, ok := byFamily[f]; !ok {
+			order = append(order, f)
+		}
+		byFamily[f] = append(byFamily[f], u)
+	}
+	sort.Slice(order, func(i, j int) bool { return len(byFamily[order[i]]) < len(byFamily[order[j]]) })
+	var out []utterance
+	left := limit
+	for i, f := range order {
+		us := byFamily[f]
+		share := left / (len(order) - i)
+		if len(us) <= share {
+			out = append(out, us...)
+			left -= len(us)
+			continue
+		}
+		step := float64(len(us)) / float64(share)
+		for k := 0; k < share; k++ {
+			out = append(out, us[int(float64(k)*step)])
+		}
+		left -= share
 	}
 	return out
 }

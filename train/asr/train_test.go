@@ -164,3 +164,24 @@ func TestDenseShare(t *testing.T) {
 		t.Errorf("denseShare = %v, want 2/3", got)
 	}
 }
+
+func TestLimitDevSpreadsFamilies(t *testing.T) {
+	var dev []utterance
+	for i := 0; i < 500; i++ {
+		dev = append(dev, utterance{entry: corpora.Entry{Corpus: "fsdd", ID: "d"}})
+	}
+	for i := 0; i < 10; i++ {
+		dev = append(dev, utterance{entry: corpora.Entry{Corpus: "librispeech-dev", ID: "l"}})
+	}
+	for i := 0; i < 300; i++ {
+		dev = append(dev, utterance{entry: corpora.Entry{Corpus: "speechocean762-train", ID: "s"}})
+	}
+	got := limitDev(dev, 100)
+	count := map[string]int{}
+	for _, u := range got {
+		count[corpora.Family(u.entry.Corpus)]++
+	}
+	if len(got) != 100 || count["librispeech"] != 10 || count["fsdd"] != 45 || count["speechocean762"] != 45 {
+		t.Errorf("limitDev gave %d: %v", len(got), count)
+	}
+}
