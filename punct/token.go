@@ -166,7 +166,13 @@ func parseSentence(out []Token, sentence string) []Token {
 			if mark != None && len(out) > start {
 				out[len(out)-1].Mark = stronger(out[len(out)-1].Mark, mark)
 			}
-			out = appendWords(out, core)
+			// "Mr." is "mister" but "Mr" is "mr": a print word before a
+			// single period is read with it.
+			if strings.HasPrefix(trail, ".") && !strings.HasPrefix(trail, "..") {
+				out = appendWords(out, core, core+".")
+			} else {
+				out = appendWords(out, core, core)
+			}
 			tm := marksIn(trail, last && lastPart)
 			if !lastPart {
 				tm = stronger(tm, Comma) // a dash between two words
@@ -266,16 +272,19 @@ func marksIn(s string, final bool) Mark {
 	return m
 }
 
-// appendWords appends the spoken words of one print word with their case.
-func appendWords(out []Token, core string) []Token {
+// appendWords appends the spoken words of one print word with their case;
+// read is what is normalised (the word, or the word and its period).
+func appendWords(out []Token, core, read string) []Token {
 	if core == "" {
 		return out
 	}
 	c := caseOf(core)
-	if w, ok := plainWord(core); ok {
-		return append(out, Token{Word: w, Case: c})
+	if core == read {
+		if w, ok := plainWord(core); ok {
+			return append(out, Token{Word: w, Case: c})
+		}
 	}
-	words := strings.Fields(text.Normalize(core))
+	words := strings.Fields(text.Normalize(read))
 	for i, w := range words {
 		wc := Lower
 		if i == 0 || c == Upper {

@@ -182,7 +182,7 @@ func loadCorpus(dir, work string, log io.Writer) (*corpus, error) {
 		}
 		fmt.Fprintf(h, "%s %d %d\n", filepath.Base(f), st.Size(), st.ModTime().UnixNano())
 	}
-	fmt.Fprintf(h, "%s\nparse v1\n", heldOutList)
+	fmt.Fprintf(h, "%s\nparse v2\n", heldOutList)
 	key := fmt.Sprintf("%x", h.Sum64())
 	cachePath := filepath.Join(work, "corpus.gob")
 	if f, err := os.Open(cachePath); err == nil {

@@ -1,0 +1,30 @@
+// Package punct restores punctuation and case to the lower-case,
+// unpunctuated words a speech recogniser writes, so that transcripts and
+// dictation read like text a person wrote:
+//
+//	m, err := punct.Load(models.Punctuation())
+//	...
+//	m.Punctuate("where are you going said the man")
+//	// "Where are you going? said the man."  (for example)
+//
+// For each word a small learned tagger predicts the mark after it (none
+// , . ? !) and how it is written (lower, Capitalized, UPPER). It is a
+// stack of dilated convolutions over word embeddings (see model.go for
+// the design and its sources), fast enough for any transcript (tens of
+// thousands of words a second on one core) and small enough to embed.
+//
+// Two encoders share one model file. Full reads up to 15 words either
+// side of a word: Apply and Punctuate use it for files. Streaming reads
+// at most three words ahead: a Stream labels dictated words as they come,
+// each one final as soon as three more have arrived.
+//
+// The labels come from print: Parse reads punctuated, cased text (books)
+// into spoken-form words (text.Normalize) with their case and following
+// mark, folding ; : and dashes into commas. The training recipe is
+// train/punct; Compare scores a tagging with the per-class precision,
+// recall and F1 of punctuation restoration and casing accuracy.
+//
+// Scoring speech recognition is unaffected: WER is computed on the
+// normalised words, which the tagger never changes (it only adds case and
+// marks, one display word per input word).
+package punct

@@ -1,0 +1,267 @@
+package punct
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/mynah-speech/mynah/nn"
+	"github.com/mynah-speech/mynah/nn/safetensors"
+)
+
+func tinyConfig() Config {
+	c := DefaultConfig([]string{"the", "a", "is", "what", "where", "said"})
+	c.HashBuckets, c.SuffixBuckets, c.Dim, c.Channels = 16, 16, 8, 12
+	return c
+}
+
+func tinyModel(t testing.TB) *Model {
+	t.Helper()
+	m, err := NewModel(tinyConfig(), 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Biases too, so that every parameter matters in the tests.
+	rng := nn.NewRand(3)
+	for _, p := range m.Params() {
+		if len(p.Shape) == 1 {
+			nn.InitNormal(p, rng, 0, 0.1)
+		}
+	}
+	return m
+}
+
+func someWords(n int) []string {
+	pool := strings.Fields("the man said what is it where is the cat a dog ran home zebra quietly whom")
+	out := make([]string, n)
+	for i := range out {
+		out[i] = pool[(i*7+i/3)%len(pool)]
+	}
+	return out
+}
+
+func TestConfigValidate(t *testing.T) {
+	good := tinyConfig()
+	if err := good.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	bad := []func(*Config){
+		func(c *Config) { c.Dim = 0 },
+		func(c *Config) { c.Channels = -1 },
+		func(c *Config) { c.HashBuckets = 0 },
+		func(c *Config) { c.SuffixLen = 0 },
+		func(c *Config) { c.Dropout = 1 },
+		func(c *Config) { c.FullLayers = nil },
+		func(c *Config) { c.StreamLayers = []Layer{{3, 1, 3}} }, // look-ahead beyond the span
+		func(c *Config) { c.Vocab = []string{"a", "a"} },
+		func(c *Config) { c.Vocab = []string{""} },
+	}
+	for i, f := range bad {
+		c := tinyConfig()
+		c.Vocab = append([]string(nil), c.Vocab...)
+		f(&c)
+		if err := c.Validate(); err == nil {
+			t.Errorf("case %d: %+v validated", i, c)
+		}
+	}
+}
+
+func TestDefaultLookAhead(t *testing.T) {
+	c := DefaultConfig(nil)
+	if got := c.LookAhead(Streaming); got != 3 {
+		t.Errorf("streaming look-ahead %d, want 3", got)
+	}
+	if got := c.LookAhead(Full); got != 15 {
+		t.Errorf("full look-ahead %d, want 15", got)
+	}
+	if got := c.Context(Streaming); got != 27 {
+		t.Errorf("streaming context %d, want 27", got)
+	}
+}
+
+// The streaming encoder's scores for a word do not depend on words more
+// than LookAhead after it, nor on words more than Context before it.
+func TestStreamingReceptiveField(t *testing.T) {
+	m := tinyModel(t)
+	words := someWords(80)
+	base := m.Scores(Streaming, words)
+	la, ctx := m.cfg.LookAhead(Streaming), m.cfg.Context(Streaming)
+	const i = 40
+	changed := append([]string(nil), words...)
+	for j := i + la + 1; j < len(changed); j++ {
+		changed[j] = "zzz"
+	}
+	for j := 0; j < i-ctx; j++ {
+		changed[j] = "qqq"
+	}
+	got := m.Scores(Streaming, changed)
+	for k := range numOutputs {
+		if a, b := base[i*numOutputs+k], got[i*numOutputs+k]; a != b {
+			t.Fatalf("score %d of word %d changed from %v to %v", k, i, a, b)
+		}
+	}
+	// And the word LookAhead after does matter (the field is not smaller).
+	changed = append([]string(nil), words...)
+	changed[i+la] = "zzz"
+	got = m.Scores(Streaming, changed)
+	same := true
+	for k := range numOutputs {
+		same = same && base[i*numOutputs+k] == got[i*numOutputs+k]
+	}
+	if same {
+		t.Error("word at the look-ahead limit has no effect")
+	}
+}
+
+// Long inputs are cut into overlapping chunks; the scores must equal one
+// pass over the whole input.
+func TestChunkedScoresMatchOnePass(t *testing.T) {
+	m := tinyModel(t)
+	words := someWords(chunkWords*2 + 37)
+	for _, v := range []Variant{Full, Streaming} {
+		got := m.Scores(v, words)
+		tape := nn.NewTape(0)
+		tape.SetTraining(false)
+		out, err := m.Forward(tape, v, m.Features(nil, words...), 1, len(words))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, want := range out.Data {
+			if d := math.Abs(float64(got[i] - want)); d > 1e-4 {
+				t.Fatalf("%s: score %d (word %d) = %v, one pass %v", v, i, i/numOutputs, got[i], want)
+			}
+		}
+	}
+}
+
+func TestWriteLoadRoundTrip(t *testing.T) {
+	m := tinyModel(t).WithDecision(Full, Decision{MarkBias: [NumMarks]float32{0, 0.5, 1, 1.5, 2}})
+	words := someWords(50)
+	for _, dt := range []safetensors.DType{safetensors.F32, safetensors.I8} {
+		var buf bytes.Buffer
+		if err := m.Write(&buf, dt); err != nil {
+			t.Fatal(err)
+		}
+		l, err := Load(buf.Bytes())
+		if err != nil {
+			t.Fatalf("%s: %v", dt, err)
+		}
+		if l.Config().FullDecision != m.Config().FullDecision || len(l.Config().Vocab) != len(m.Config().Vocab) {
+			t.Errorf("%s: config changed: %+v", dt, l.Config())
+		}
+		a, b := m.Scores(Full, words), l.Scores(Full, words)
+		tol := 1e-6
+		if dt == safetensors.I8 {
+			tol = 0.1
+		}
+		for i := range a {
+			if math.Abs(float64(a[i]-b[i])) > tol {
+				t.Fatalf("%s: score %d %v after loading, %v before", dt, i, b[i], a[i])
+			}
+		}
+	}
+}
+
+func TestLoadRejectsGarbage(t *testing.T) {
+	for _, data := range [][]byte{nil, []byte("not a model"), make([]byte, 64)} {
+		if _, err := Load(data); err == nil {
+			t.Errorf("Load(%q) succeeded", data)
+		}
+	}
+}
+
+func TestDecode(t *testing.T) {
+	words := []string{"hello", "there", "how", "are", "you"}
+	scores := make([]float32, len(words)*numOutputs)
+	set := func(i int, m Mark, c Case) {
+		scores[i*numOutputs+int(m)] = 5
+		scores[i*numOutputs+NumMarks+int(c)] = 5
+	}
+	set(0, Comma, Lower) // first word: capitalised by rule
+	set(1, Period, Lower)
+	set(2, None, Lower) // after a period: capitalised by rule
+	set(3, None, Lower)
+	set(4, Question, Upper)
+	got := Render(Decode(words, scores, Decision{}, None, true))
+	if want := "Hello, there. How are YOU?"; got != want {
+		t.Errorf("Decode = %q, want %q", got, want)
+	}
+	// A bias can overturn a score.
+	d := Decision{}
+	d.MarkBias[Question] = -10
+	got = Render(Decode(words[4:], scores[4*numOutputs:], d, None, false))
+	if got != "YOU" {
+		t.Errorf("with a question bias of -10: %q", got)
+	}
+}
+
+func TestApplyKeepsWords(t *testing.T) {
+	m := tinyModel(t)
+	words := someWords(33)
+	out := m.Apply(words)
+	if len(out) != len(words) {
+		t.Fatalf("Apply gave %d words for %d", len(out), len(words))
+	}
+	for i, w := range out {
+		if got := strings.ToLower(strings.TrimRight(w, ",.?!")); got != words[i] {
+			t.Errorf("word %d: %q from %q", i, w, words[i])
+		}
+	}
+	if last := out[len(out)-1]; !strings.ContainsAny(last[len(last)-1:], ".?!") {
+		t.Errorf("Apply does not end the text: %q", last)
+	}
+	if first := out[0]; first[0] < 'A' || first[0] > 'Z' {
+		t.Errorf("Apply does not capitalise the first word: %q", first)
+	}
+	if got := m.Punctuate(strings.Join(words, " ")); got != strings.Join(out, " ") {
+		t.Errorf("Punctuate = %q, Apply = %q", got, strings.Join(out, " "))
+	}
+	if len(m.Apply(nil)) != 0 || m.Punctuate("  ") != "" {
+		t.Error("empty input")
+	}
+}
+
+// A Stream fed word by word labels every word as Predict(Streaming) does
+// on the whole text, except that Flush ends the text with a mark.
+func TestStreamMatchesPredict(t *testing.T) {
+	m := tinyModel(t).WithDecision(Streaming, Decision{MarkBias: [NumMarks]float32{0, 0.3, 0.3, 0.3, 0.3}})
+	words := someWords(70)
+	want := m.Predict(Streaming, words)
+	endText(want)
+	for _, step := range []int{1, 2, 5, 70} {
+		s := m.NewStream()
+		var got []string
+		for i := 0; i < len(words); i += step {
+			out := s.Accept(words[i:min(i+step, len(words))]...)
+			got = append(got, out...)
+			if pending := min(i+step, len(words)) - len(got); pending != min(s.LookAhead(), min(i+step, len(words))) {
+				t.Fatalf("step %d: %d words waiting after %d accepted", step, pending, min(i+step, len(words)))
+			}
+		}
+		got = append(got, s.Flush()...)
+		if g, w := strings.Join(got, " "), Render(want); g != w {
+			t.Errorf("step %d:\nstream  %s\npredict %s", step, g, w)
+		}
+		// After Flush a new text starts.
+		if again := s.Accept(words[:5]...); len(again) != 5-s.LookAhead() || !strings.HasPrefix(again[0], "T") {
+			t.Errorf("after Flush: %q", again)
+		}
+	}
+}
+
+func TestModelConcurrentUse(t *testing.T) {
+	m := tinyModel(t)
+	words := someWords(200)
+	want := fmt.Sprint(m.Apply(words))
+	done := make(chan string)
+	for range 4 {
+		go func() { done <- fmt.Sprint(m.Apply(words)) }()
+	}
+	for range 4 {
+		if got := <-done; got != want {
+			t.Error("concurrent Apply differs")
+		}
+	}
+}
