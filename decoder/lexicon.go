@@ -40,11 +40,13 @@ func NewLexicon(vocab Vocabulary, words []string, spell SpellFunc) (lex *Lexicon
 		spell = SpellChars(vocab)
 	}
 	index := vocab.tokenIndex()
+	// During the build each node keeps its children as a linked list
+	// (first child, next sibling): a few hundred thousand small maps would
+	// cost more than the short scans.
 	type buildNode struct {
-		children map[int32]int32
-		word     int32
+		token, child, sibling, word int32
 	}
-	nodes := []buildNode{{word: -1}}
+	nodes := []buildNode{{token: -1, child: -1, sibling: -1, word: -1}}
 	lex = &Lexicon{}
 	for _, w := range words {
 		spellings := spell(w)
@@ -64,14 +66,14 @@ func NewLexicon(vocab Vocabulary, words []string, spell SpellFunc) (lex *Lexicon
 				if !ok || tok == int32(vocab.Separator) {
 					return nil, skipped, fmt.Errorf("lexicon word %q: symbol %q is not a vocabulary token", w, sym)
 				}
-				next, ok := nodes[at].children[tok]
-				if !ok {
+				next := nodes[at].child
+				for next >= 0 && nodes[next].token != tok {
+					next = nodes[next].sibling
+				}
+				if next < 0 {
 					next = int32(len(nodes))
-					nodes = append(nodes, buildNode{word: -1})
-					if nodes[at].children == nil {
-						nodes[at].children = map[int32]int32{}
-					}
-					nodes[at].children[tok] = next
+					nodes = append(nodes, buildNode{token: tok, child: -1, sibling: nodes[at].child, word: -1})
+					nodes[at].child = next
 				}
 				at = next
 			}
@@ -88,17 +90,19 @@ func NewLexicon(vocab Vocabulary, words []string, spell SpellFunc) (lex *Lexicon
 	}
 	lex.first = make([]int32, len(nodes)+1)
 	lex.wordAt = make([]int32, len(nodes))
+	lex.edgeTok = make([]int32, 0, len(nodes)-1)
+	lex.edgeDst = make([]int32, 0, len(nodes)-1)
 	for i, n := range nodes {
 		lex.first[i] = int32(len(lex.edgeTok))
 		lex.wordAt[i] = n.word
-		toks := make([]int32, 0, len(n.children))
-		for tok := range n.children {
-			toks = append(toks, tok)
+		start := len(lex.edgeDst)
+		for ch := n.child; ch >= 0; ch = nodes[ch].sibling {
+			lex.edgeDst = append(lex.edgeDst, ch)
 		}
-		slices.Sort(toks)
-		for _, tok := range toks {
-			lex.edgeTok = append(lex.edgeTok, tok)
-			lex.edgeDst = append(lex.edgeDst, n.children[tok])
+		edges := lex.edgeDst[start:]
+		slices.SortFunc(edges, func(a, b int32) int { return int(nodes[a].token) - int(nodes[b].token) })
+		for _, ch := range edges {
+			lex.edgeTok = append(lex.edgeTok, nodes[ch].token)
 		}
 	}
 	lex.first[len(nodes)] = int32(len(lex.edgeTok))
