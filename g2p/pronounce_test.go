@@ -157,3 +157,30 @@ func TestVariants(t *testing.T) {
 		t.Errorf("Variants(42) = %v", got)
 	}
 }
+
+// Phones is safe for concurrent use (run with -race).
+func TestPhonesConcurrent(t *testing.T) {
+	words := []string{"hello", "blorpington", "zyxomatic", "don't", "xylophone's"}
+	want := make([]string, len(words))
+	for i, w := range words {
+		want[i] = Pronunciation(Phones(w)).String()
+	}
+	done := make(chan string, 4)
+	for g := range 4 {
+		go func() {
+			for k := range 10 {
+				i := (g + k) % len(words)
+				if got := Pronunciation(Phones(words[i])).String(); got != want[i] {
+					done <- words[i] + ": " + got + ", want " + want[i]
+					return
+				}
+			}
+			done <- ""
+		}()
+	}
+	for range 4 {
+		if msg := <-done; msg != "" {
+			t.Error(msg)
+		}
+	}
+}
