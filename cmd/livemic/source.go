@@ -72,21 +72,76 @@ func openMic(spec string, buffer time.Duration) (*input, error) {
 	if err != nil {
 		return nil, err
 	}
-	start := time.Now()
+	m := &mic{c: c}
+	m.stopAt.Store(-1)
 	var once sync.Once
-	stop := func() { once.Do(func() { c.Close() }) }
 	display := name
 	if display == "" {
 		display = "default input"
 	}
 	return &input{
-		src:     c,
-		clock:   func() time.Duration { return time.Since(start) },
+		src:     m,
+		clock:   m.clock,
 		dropped: func() (uint64, uint64) { return c.Overruns(), c.Dropped() },
-		stop:    stop,
-		close:   func() error { stop(); return nil },
-		name:    fmt.Sprintf("%s at %v", display, c.SampleRate()),
+		stop:    m.stop,
+		close: func() error {
+			var err error
+			once.Do(func() { err = c.Close() })
+			return err
+		},
+		name: fmt.Sprintf("%s at %v", display, c.SampleRate()),
 	}, nil
+}
+
+// mic reads a capture and keeps its audio clock.
+//
+// Ctrl-C does not close the capture to end the input: PortAudio's stop
+// waits for the audio thread, which on a loaded machine takes seconds.
+// The stream keeps running while the loop reads up to the audio that had
+// arrived when the user pressed it, then the input ends; the capture
+// closes after the last final is out.
+type mic struct {
+	c      *device.Capture
+	read   atomic.Int64 // samples read
+	first  atomic.Int64 // UnixNano when the first samples arrived, 0 before
+	stopAt atomic.Int64 // samples arrived by the stop, -1 before it
+}
+
+// clock is the audio that has arrived: the time since the first samples
+// began (the device delivers at its rate), or what was read when that is
+// more (a backend may deliver a burst as it starts).
+func (m *mic) clock() time.Duration {
+	read := m.c.SampleRate().Duration(m.read.Load())
+	first := m.first.Load()
+	if first == 0 {
+		return read
+	}
+	return max(read, time.Duration(time.Now().UnixNano()-first))
+}
+
+func (m *mic) SampleRate() audio.Rate { return m.c.SampleRate() }
+
+func (m *mic) Read(p []float32) (int, error) {
+	read := m.read.Load()
+	if stop := m.stopAt.Load(); stop >= 0 {
+		if read >= stop {
+			return 0, io.EOF
+		}
+		p = p[:min(int64(len(p)), stop-read)]
+	}
+	n, err := m.c.Read(p)
+	if n > 0 && read == 0 {
+		// The first samples began their duration ago.
+		m.first.Store(time.Now().Add(-m.c.SampleRate().Duration(int64(n))).UnixNano())
+	}
+	m.read.Add(int64(n))
+	return n, err
+}
+
+// stop ends the input at the audio that has arrived by now.
+func (m *mic) stop() {
+	arrived := int64(m.clock() * time.Duration(m.c.SampleRate()) / time.Second)
+	m.stopAt.CompareAndSwap(-1, arrived)
 }
 
 // paced plays a source in at real time through the same kind of lock-free
