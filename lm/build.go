@@ -261,6 +261,104 @@ var ErrNoText = errors.New("lm: no text to estimate from")
 // counted so far, applies the count cutoffs and renormalises the backoff
 // weights they disturb. The Builder may go on counting afterwards.
 func (b *Builder) Estimate() (*NGrams, error) {
+	levels, err := b.estimate()
+	if err != nil {
+		return nil, err
+	}
+	b.prune(levels, b.cfg.PruneThreshold)
+	return b.assemble(levels), nil
+}
+
+// EstimateWithin is Estimate for a size budget: when the model's binary
+// form would exceed maxBytes, it raises the entropy-pruning threshold
+// (doubling from PruneThreshold, or from 1e-9 when that is 0, then
+// bisecting on a log scale between the last two) and prunes the same
+// estimates again, until the model fits. It returns the model and the
+// threshold it used; the Builder's config is unchanged.
+func (b *Builder) EstimateWithin(maxBytes int) (*NGrams, float64, error) {
+	levels, err := b.estimate()
+	if err != nil {
+		return nil, 0, err
+	}
+	orig := make([][]float64, len(levels))
+	for n, level := range levels {
+		orig[n] = make([]float64, len(level))
+		for i := range level {
+			orig[n][i] = level[i].backoff
+		}
+	}
+	try := func(threshold float64) bool {
+		for n, level := range levels {
+			for i := range level {
+				level[i].backoff = orig[n][i]
+				level[i].keep, level[i].needed = false, false
+			}
+		}
+		b.prune(levels, threshold)
+		return b.binarySize(levels) <= maxBytes
+	}
+	threshold := b.cfg.PruneThreshold
+	if try(threshold) {
+		return b.assemble(levels), threshold, nil
+	}
+	lo, hi := threshold, 2*threshold // lo is too big
+	if hi == 0 {
+		hi = 1e-9
+	}
+	for !try(hi) {
+		if hi > 0.5 {
+			return nil, 0, fmt.Errorf("lm: no pruning threshold fits the model in %d bytes", maxBytes)
+		}
+		lo, hi = hi, 2*hi
+	}
+	if lo > 0 {
+		// Two log-scale bisection steps: within 2^(1/4) of the smallest
+		// threshold that fits.
+		for range 2 {
+			mid := math.Sqrt(lo * hi)
+			if try(mid) {
+				hi = mid
+			} else {
+				lo = mid
+			}
+		}
+	}
+	try(hi)
+	return b.assemble(levels), hi, nil
+}
+
+// binarySize is the size of the binary form of the kept n-grams.
+func (b *Builder) binarySize(levels [][]entry) int {
+	order := len(levels)
+	spelling := 0
+	for _, w := range b.vocab {
+		spelling += len(w)
+	}
+	v := uint64(len(b.vocab))
+	size := align8(headerSize)
+	size = align8(size + 4*(v+1))
+	size = align8(size + uint64(spelling))
+	size = align8(size + 4*uint64(tableSize(len(b.vocab))))
+	size = align8(size+4*v) + 4*v
+	for o := 1; o < order; o++ {
+		kept := 0
+		for i := range levels[o] {
+			if levels[o][i].keep {
+				kept++
+			}
+		}
+		slots := uint64(tableSize(kept))
+		size = align8(size) + 8*slots
+		size = align8(size) + 4*slots
+		if o+1 < order {
+			size = align8(size) + 4*slots
+		}
+	}
+	return int(align8(size))
+}
+
+// estimate computes the unpruned estimates of every order.
+func (b *Builder) estimate() ([][]entry, error) {
 	b.flush()
 	if b.sentences == 0 {
 		return nil, ErrNoText
@@ -291,8 +389,7 @@ func (b *Builder) Estimate() (*NGrams, error) {
 			return nil, err
 		}
 	}
-	b.prune(levels)
-	return b.assemble(levels), nil
+	return levels, nil
 }
 
 // collect lists the n-grams of order n with raw and adjusted counts from
@@ -442,7 +539,7 @@ func (b *Builder) estimateOrder(levels [][]entry, n int) error {
 // the next order's n-grams are needed as contexts and suffixes. After each
 // step the backoff weights of contexts that lost extensions are
 // renormalised so each conditional distribution still sums to one.
-func (b *Builder) prune(levels [][]entry) {
+func (b *Builder) prune(levels [][]entry, threshold float64) {
 	order := len(levels)
 	for i := range levels[0] {
 		levels[0][i].keep = true
@@ -458,7 +555,7 @@ func (b *Builder) prune(levels [][]entry) {
 			e.keep = e.needed || int(e.raw) >= minCount
 		}
 		b.renormalise(levels, n)
-		if b.cfg.PruneThreshold > 0 && b.entropyPrune(levels, n) {
+		if threshold > 0 && b.entropyPrune(levels, n, threshold) {
 			b.renormalise(levels, n)
 		}
 		if n == 2 {
@@ -552,10 +649,10 @@ func (b *Builder) renormalise(levels [][]entry, n int) {
 // and Chelba et al. ("Study on interaction between entropy pruning and
 // Kneser-Ney smoothing", 2010) show the model's own P(h) makes entropy
 // pruning of KN models far worse. It reports whether it removed any.
-func (b *Builder) entropyPrune(levels [][]entry, n int) bool {
+func (b *Builder) entropyPrune(levels [][]entry, n int, threshold float64) bool {
 	level, lower := levels[n-1], levels[n-2]
 	tokens := float64(b.tokens)
-	threshold := math.Log1p(b.cfg.PruneThreshold)
+	logThreshold := math.Log1p(threshold)
 	removed := false
 	contextGroups(level, n, func(i, j int) {
 		h := find(lower, level[i].words[:n-1])
@@ -578,7 +675,7 @@ func (b *Builder) entropyPrune(levels [][]entry, n int) bool {
 			if lo < 0 {
 				continue
 			}
-			if pruneDelta(ph, e.prob, lower[lo].prob, num, logAlpha, den) < threshold {
+			if pruneDelta(ph, e.prob, lower[lo].prob, num, logAlpha, den) < logThreshold {
 				e.keep = false
 				removed = true
 			}

@@ -1,6 +1,7 @@
 package lm
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"testing"
@@ -158,5 +159,51 @@ func TestEntropyPruning(t *testing.T) {
 			t.Errorf("threshold 1e-6 raised perplexity from %v to %v", prevPPL, ppl)
 		}
 		prevSize, prevPPL = size, ppl
+	}
+}
+
+func TestEstimateWithin(t *testing.T) {
+	b, err := NewBuilder(BuildConfig{Order: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range corpus(1, 2000) {
+		b.AddSentence(s)
+	}
+	full, err := b.Estimate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	size := func(g *NGrams) int {
+		m, err := g.Compile()
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := m.MarshalBinary()
+		return len(data)
+	}
+	fullSize := size(full)
+	for _, budget := range []int{fullSize, fullSize * 3 / 4, fullSize / 3} {
+		g, threshold, err := b.EstimateWithin(budget)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := size(g)
+		t.Logf("budget %d: %d bytes at threshold %g, n-grams %v", budget, got, threshold, g.Counts())
+		if got > budget || (budget == fullSize) != (threshold == 0) {
+			t.Errorf("budget %d: %d bytes, threshold %g", budget, got, threshold)
+		}
+		// The threshold it reports reproduces the model.
+		b2, _ := NewBuilder(BuildConfig{Order: 4, PruneThreshold: threshold})
+		for _, s := range corpus(1, 2000) {
+			b2.AddSentence(s)
+		}
+		g2, _ := b2.Estimate()
+		if fmt.Sprint(g2.Counts()) != fmt.Sprint(g.Counts()) {
+			t.Errorf("threshold %g: Estimate gives %v, EstimateWithin %v", threshold, g2.Counts(), g.Counts())
+		}
+	}
+	if _, _, err := b.EstimateWithin(100); err == nil {
+		t.Error("a 100-byte budget was met")
 	}
 }

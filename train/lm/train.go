@@ -35,6 +35,9 @@ type Options struct {
 	Out string `json:"out"`
 	// Build sets the order, cutoffs and pruning threshold.
 	Build ngram.BuildConfig `json:"build"`
+	// MaxBytes, when positive, raises the pruning threshold until the
+	// trained model's binary form fits (lm.Builder.EstimateWithin).
+	MaxBytes int `json:"max_bytes,omitempty"`
 	// Mix interpolates the trained model with others; the trained model
 	// keeps 1 − Σ Weight.
 	Mix []Mix `json:"mix,omitempty"`
@@ -67,6 +70,8 @@ type Report struct {
 	NGrams []int `json:"ngrams"`
 	// Bytes is the size of the written file.
 	Bytes int `json:"bytes"`
+	// PruneThreshold is the entropy-pruning threshold used.
+	PruneThreshold float64 `json:"prune_threshold"`
 	// HeldOut is the perplexity on the held-out files, when any.
 	HeldOut ngram.Perplexity `json:"held_out"`
 	// Elapsed is the wall time of the run.
@@ -129,12 +134,18 @@ func Train(ctx context.Context, opts Options) (Report, error) {
 	if err := ctx.Err(); err != nil {
 		return rep, err
 	}
-	g, err := b.Estimate()
+	var g *ngram.NGrams
+	rep.PruneThreshold = opts.Build.PruneThreshold
+	if opts.MaxBytes > 0 {
+		g, rep.PruneThreshold, err = b.EstimateWithin(opts.MaxBytes)
+	} else {
+		g, err = b.Estimate()
+	}
 	if err != nil {
 		return rep, fmt.Errorf("train lm: %w", err)
 	}
 	rep.NGrams = g.Counts()
-	fmt.Fprintf(progress, "train lm: estimated %v n-grams per order\n", rep.NGrams)
+	fmt.Fprintf(progress, "train lm: estimated %v n-grams per order, pruning threshold %g\n", rep.NGrams, rep.PruneThreshold)
 
 	var data []byte
 	var model *ngram.Model
