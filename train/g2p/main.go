@@ -33,7 +33,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&opts.Model.Heads, "heads", opts.Model.Heads, "attention heads")
 	fs.IntVar(&opts.Model.FFN, "ffn", opts.Model.FFN, "feed-forward width")
 	fs.IntVar(&opts.Model.Upsample, "upsample", opts.Model.Upsample, "output frames per letter")
-	export := fs.String("export", "", "instead of training, write the work folder's best weights in fp16 to this file")
+	export := fs.String("export", "", "instead of training, score the work folder's best weights and write them in fp16 with their figures to this file")
+	fromCheckpoint := fs.Bool("from-checkpoint", false, "with -export: use the latest checkpoint's EMA weights instead of the best")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -57,7 +58,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		opts.WorkDir = filepath.Join(base, "train", "g2p")
 	}
 	if *export != "" {
-		dev, test, err := Export(opts.WorkDir, *export, stderr)
+		dev, test, err := Export(opts.WorkDir, *export, *fromCheckpoint, stderr)
 		if err != nil {
 			fmt.Fprintf(stderr, "%v\n", err)
 			return 1

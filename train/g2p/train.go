@@ -482,8 +482,10 @@ func Evaluate(m *g2p.Model, entries []g2p.DictEntry) g2p.Score {
 }
 
 // Export scores the best weights of the run in workDir (finished or not)
-// and writes them in fp16 with their figures to out.
-func Export(workDir, out string, log io.Writer) (dev, test g2p.Score, err error) {
+// and writes them in fp16 with their figures to out. With fromCheckpoint
+// it exports the EMA weights of the latest checkpoint instead (a run
+// stopped between dev evaluations).
+func Export(workDir, out string, fromCheckpoint bool, log io.Writer) (dev, test g2p.Score, err error) {
 	if log == nil {
 		log = io.Discard
 	}
@@ -491,5 +493,49 @@ func Export(workDir, out string, log io.Writer) (dev, test g2p.Score, err error)
 	if err != nil {
 		return dev, test, err
 	}
+	if fromCheckpoint {
+		tmp, err := os.MkdirTemp("", "g2p-export")
+		if err != nil {
+			return dev, test, err
+		}
+		defer os.RemoveAll(tmp)
+		if err := checkpointEMA(workDir, filepath.Join(tmp, bestFile)); err != nil {
+			return dev, test, err
+		}
+		workDir = tmp
+	}
 	return finalize(workDir, out, data, log)
+}
+
+// checkpointEMA writes the EMA weights of workDir's checkpoint as a model
+// file at path, its card naming the step.
+func checkpointEMA(workDir, path string) error {
+	raw, err := os.ReadFile(filepath.Join(workDir, checkpointFile))
+	if err != nil {
+		return fmt.Errorf("train g2p: %w", err)
+	}
+	// The model's shape is not in the checkpoint: take it from the best
+	// weights of the same run, else the defaults.
+	cfg := g2p.DefaultModelConfig()
+	if best, err := os.ReadFile(filepath.Join(workDir, bestFile)); err == nil {
+		if m, err := g2p.LoadModel(best); err == nil {
+			cfg = m.Config()
+		}
+	}
+	m, err := g2p.NewModel(cfg, 0)
+	if err != nil {
+		return err
+	}
+	ema, err := nn.NewEMA(m.Params(), DefaultOptions().EMADecay)
+	if err != nil {
+		return err
+	}
+	ck := nn.Checkpoint{Params: m.Params(), EMA: ema}
+	if err := nn.ReadCheckpoint(raw, &ck); err != nil {
+		return fmt.Errorf("train g2p: read checkpoint: %w", err)
+	}
+	if err := ema.CopyTo(m.Params()); err != nil {
+		return err
+	}
+	return saveModel(m, path, safetensors.F32, map[string]string{"step": strconv.FormatInt(ck.Step, 10)})
 }

@@ -59,8 +59,11 @@ func TestTrainResumeExport(t *testing.T) {
 	if err != nil || card["test_words"] == "" {
 		t.Errorf("card %v, %v", card, err)
 	}
-	if _, test, err := Export(o.WorkDir, filepath.Join(o.WorkDir, "export.safetensors"), nil); err != nil || test != res.Test {
+	if _, test, err := Export(o.WorkDir, filepath.Join(o.WorkDir, "export.safetensors"), false, nil); err != nil || test != res.Test {
 		t.Errorf("Export: test %+v, %v; Train said %+v", test, err, res.Test)
+	}
+	if _, _, err := Export(o.WorkDir, filepath.Join(o.WorkDir, "ema.safetensors"), true, nil); err != nil {
+		t.Errorf("Export from checkpoint: %v", err)
 	}
 }
 
