@@ -78,6 +78,12 @@ type Decision struct {
 // Config is the tagger's shape, vocabulary and decision rule. It is
 // stored in the model file.
 type Config struct {
+	// Arch is the model kind: "" (or "cnn") for the convolutional tagger,
+	// ArchLinear for the linear one, whose fields are Buckets, BagWords
+	// and SuffixLen (the rest stay zero).
+	Arch     string `json:"arch,omitempty"`
+	Buckets  int    `json:"buckets,omitempty"`   // linear: feature rows (a power of two)
+	BagWords int    `json:"bag_words,omitempty"` // linear: words before w₋₂ in the bag feature
 	// Vocab lists the words that have their own embedding row, most
 	// frequent first.
 	Vocab         []string `json:"vocab"`
@@ -108,6 +114,13 @@ func DefaultConfig(vocab []string) Config {
 
 // Validate reports a configuration that cannot be built.
 func (c Config) Validate() error {
+	switch c.Arch {
+	case ArchLinear:
+		return c.validateLinear()
+	case "", "cnn":
+	default:
+		return fmt.Errorf("punct: unknown arch %q", c.Arch)
+	}
 	switch {
 	case len(c.Vocab) > 1<<20:
 		return fmt.Errorf("punct: vocabulary of %d words above 2^20", len(c.Vocab))
@@ -147,6 +160,9 @@ func (c Config) Validate() error {
 // LookAhead returns how many words after a word the variant reads before
 // labelling it.
 func (c Config) LookAhead(v Variant) int {
+	if c.Arch == ArchLinear {
+		return linearLookAhead
+	}
 	n := 0
 	for _, l := range c.layers(v) {
 		n += l.right()
@@ -156,6 +172,9 @@ func (c Config) LookAhead(v Variant) int {
 
 // Context returns how many words before a word can change its label.
 func (c Config) Context(v Variant) int {
+	if c.Arch == ArchLinear {
+		return c.BagWords + 2
+	}
 	n := 0
 	for _, l := range c.layers(v) {
 		n += l.left()
@@ -197,6 +216,7 @@ type Model struct {
 	vocab   map[string]int32
 	embed   *nn.Param
 	enc     [2]encoder
+	linear  *nn.Param // [Buckets, NumMarks+NumCases], the linear tagger
 	params  []*nn.Param
 	scratch *sync.Pool
 }
@@ -212,6 +232,11 @@ func NewModel(cfg Config, seed uint64) (*Model, error) {
 		m.vocab[w] = int32(i)
 	}
 	var ps nn.ParamSet
+	if cfg.Arch == ArchLinear {
+		m.linear = ps.New("linear.w", cfg.Buckets, numOutputs)
+		m.params = ps.Params()
+		return m, nil
+	}
 	rows := len(cfg.Vocab) + cfg.HashBuckets + cfg.SuffixBuckets
 	m.embed = ps.New("embed", rows, cfg.Dim)
 	for v, name := range []string{"full", "stream"} {
@@ -343,6 +368,9 @@ func lowerASCII(s string) string {
 // [batch, steps, NumMarks+NumCases], mark scores first. Scores are
 // unnormalised log-probabilities of each head.
 func (m *Model) Forward(t *nn.Tape, v Variant, ids []int, batch, steps int) (*nn.Var, error) {
+	if m.linear != nil {
+		return nil, fmt.Errorf("punct: Forward on a %s model", m.cfg.Arch)
+	}
 	if batch*steps*2 != len(ids) {
 		return nil, fmt.Errorf("punct: %d ids for %d×%d words", len(ids), batch, steps)
 	}
@@ -377,6 +405,8 @@ func (m *Model) Forward(t *nn.Tape, v Variant, ids []int, batch, steps int) (*nn
 
 // scratch is the per-call state of inference.
 type scratch struct {
+	info   []wordInfo
+	feats  []int32
 	tape   *nn.Tape
 	ids    []int
 	scores []float32
@@ -406,6 +436,10 @@ func (m *Model) scores(dst []float32, v Variant, words []string) []float32 {
 	n := len(words)
 	dst = grow(dst, n*numOutputs)
 	if n == 0 {
+		return dst
+	}
+	if m.linear != nil {
+		m.linearScores(dst, words)
 		return dst
 	}
 	s := m.getScratch()

@@ -265,3 +265,109 @@ func TestModelConcurrentUse(t *testing.T) {
 		}
 	}
 }
+
+func tinyLinear(t testing.TB) *Model {
+	t.Helper()
+	c := DefaultLinearConfig()
+	c.Buckets = 1 << 10
+	m, err := NewModel(c, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nn.InitNormal(m.Params()[0], nn.NewRand(5), 0, 0.3)
+	return m
+}
+
+func TestLinearConfig(t *testing.T) {
+	c := DefaultLinearConfig()
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if c.LookAhead(Streaming) > 3 || c.LookAhead(Full) != c.LookAhead(Streaming) {
+		t.Errorf("linear look-ahead %d/%d", c.LookAhead(Full), c.LookAhead(Streaming))
+	}
+	for _, f := range []func(*Config){
+		func(c *Config) { c.Buckets = 1000 }, // not a power of two
+		func(c *Config) { c.Buckets = 0 },
+		func(c *Config) { c.BagWords = -1 },
+		func(c *Config) { c.Arch = "rnn" },
+	} {
+		c := DefaultLinearConfig()
+		f(&c)
+		if c.Validate() == nil {
+			t.Errorf("%+v validated", c)
+		}
+	}
+	if _, err := NewModel(DefaultLinearConfig(), 0); err != nil {
+		t.Fatal(err)
+	}
+	m := tinyLinear(t)
+	if _, err := m.Forward(nn.NewTape(0), Full, nil, 0, 0); err == nil {
+		t.Error("Forward on a linear model")
+	}
+}
+
+// The linear tagger's scores are the sums of its feature rows, and reach
+// no further ahead than its look-ahead nor further back than its context.
+func TestLinearScores(t *testing.T) {
+	m := tinyLinear(t)
+	words := someWords(40)
+	got := m.Scores(Full, words)
+	feats, offsets := m.LinearFeatures(words)
+	w := m.Params()[0].Value
+	for i := range words {
+		for k := range numOutputs {
+			var want float32
+			for _, f := range feats[offsets[i]:offsets[i+1]] {
+				want += w[int(f)*numOutputs+k]
+			}
+			if d := got[i*numOutputs+k] - want; d > 1e-5 || d < -1e-5 {
+				t.Fatalf("word %d score %d: %v, rows sum to %v", i, k, got[i*numOutputs+k], want)
+			}
+		}
+	}
+	la, ctx := m.cfg.LookAhead(Streaming), m.cfg.Context(Streaming)
+	const i = 20
+	changed := append([]string(nil), words...)
+	for j := range changed {
+		if j > i+la || j < i-ctx {
+			changed[j] = "zzz"
+		}
+	}
+	again := m.Scores(Streaming, changed)
+	for k := range numOutputs {
+		if got[i*numOutputs+k] != again[i*numOutputs+k] {
+			t.Fatalf("score %d of word %d depends on words outside [-%d, +%d]", k, i, ctx, la)
+		}
+	}
+}
+
+func TestLinearStreamAndFile(t *testing.T) {
+	m := tinyLinear(t)
+	words := someWords(50)
+	want := m.Predict(Streaming, words)
+	endText(want)
+	s := m.NewStream()
+	var got []string
+	for _, w := range words {
+		got = append(got, s.Accept(w)...)
+	}
+	got = append(got, s.Flush()...)
+	if g, w := strings.Join(got, " "), Render(want); g != w {
+		t.Errorf("stream  %s\npredict %s", g, w)
+	}
+	var buf bytes.Buffer
+	if err := m.Write(&buf, safetensors.I8); err != nil {
+		t.Fatal(err)
+	}
+	l, err := Load(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := m.Scores(Full, words), l.Scores(Full, words)
+	for i := range a {
+		if math.Abs(float64(a[i]-b[i])) > 0.1 {
+			t.Fatalf("int8 file: score %d %v, was %v", i, b[i], a[i])
+		}
+	}
+}

@@ -46,6 +46,9 @@ type options struct {
 	CkptEvery   int64
 	DevWords    int
 	Seed        uint64
+	Arch        string  // punct.ArchLinear or "cnn"
+	Epochs      int     // linear: passes over the training words
+	LinearLR    float64 // linear: AdaGrad step size
 	Log         io.Writer
 }
 
@@ -53,7 +56,7 @@ func defaultOptions() options {
 	return options{
 		TextDir: "../shared/text/lm", VocabSize: 20000, Batch: 64, Window: 64, Workers: 2,
 		Steps: 3000, PeakLR: 3e-3, WarmupSteps: 150, EvalEvery: 250, CkptEvery: 50,
-		DevWords: 40000, Seed: 1,
+		DevWords: 40000, Seed: 1, Arch: punct.ArchLinear, Epochs: 3, LinearLR: 0.2,
 	}
 }
 
@@ -80,6 +83,9 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.Int64Var(&o.CkptEvery, "checkpoint-every", o.CkptEvery, "checkpoint every N steps")
 	fs.IntVar(&o.DevWords, "dev-words", o.DevWords, "dev words scored during training (0: all)")
 	fs.Uint64Var(&o.Seed, "seed", o.Seed, "random seed")
+	fs.StringVar(&o.Arch, "arch", o.Arch, "model: linear (hashed n-gram features, CPU-minutes to train) or cnn (dilated convolutions, CPU-hours)")
+	fs.IntVar(&o.Epochs, "epochs", o.Epochs, "linear: passes over the training words")
+	fs.Float64Var(&o.LinearLR, "linear-lr", o.LinearLR, "linear: AdaGrad step size")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -101,6 +107,9 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			base = filepath.Join(d, "mynah")
 		}
 		o.WorkDir = filepath.Join(base, "train", "punct")
+		if o.Arch != punct.ArchLinear {
+			o.WorkDir += "-" + o.Arch
+		}
 	}
 	o.Log = stderr
 	res, err := train(ctx, o)
@@ -128,6 +137,10 @@ func (o options) validate() error {
 		return errors.New("train punct: negative vocabulary")
 	case o.WorkDir == "":
 		return errors.New("train punct: no work folder")
+	case o.Arch != punct.ArchLinear && o.Arch != "cnn":
+		return fmt.Errorf("train punct: unknown arch %q", o.Arch)
+	case o.Epochs < 1 || o.LinearLR <= 0:
+		return errors.New("train punct: epochs and linear learning rate must be positive")
 	}
 	return nil
 }
@@ -284,6 +297,9 @@ func train(ctx context.Context, o options) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
+	if o.Arch == punct.ArchLinear {
+		return trainLinear(ctx, o, data)
+	}
 	// The config (and so the vocabulary) is fixed by the first run.
 	var cfg punct.Config
 	cfgPath := filepath.Join(o.WorkDir, configFile)
@@ -423,8 +439,10 @@ func train(ctx context.Context, o options) (result, error) {
 // finish tunes the decision biases of both variants on the dev books,
 // scores the test books, and writes the model and its report.
 func finish(m *punct.Model, ema *nn.EMA, data *corpus, o options) (string, error) {
-	if err := ema.CopyTo(m.Params()); err != nil {
-		return "", err
+	if ema != nil {
+		if err := ema.CopyTo(m.Params()); err != nil {
+			return "", err
+		}
 	}
 	var rep strings.Builder
 	fmt.Fprintf(&rep, "test books: %s\ndev books: %s\n", strings.Join(data.TestBooks, " "), strings.Join(data.DevBooks, " "))

@@ -1,0 +1,138 @@
+package punct
+
+import (
+	"bytes"
+	"context"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mynah-speech/mynah/punct"
+)
+
+// toyBooks writes a folder of small books made of a few sentence
+// patterns, under the names heldout.txt expects plus two training books.
+func toyBooks(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	test, dev, err := splitList(heldOutList)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := []string{"train-one.txt", "train-two.txt"}
+	for n := range test {
+		names = append(names, n)
+	}
+	for n := range dev {
+		names = append(names, n)
+	}
+	sentences := []string{
+		"Where is the cat?", "The cat is in the garden.", "Mr. Holmes said nothing, and then he left.",
+		"What a fine day it is!", "I saw the dog, the cat and the bird.", "Is he coming home?",
+		"London is a large city.", "She smiled; he did not.",
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, n := range names {
+		var b strings.Builder
+		for i := range 400 {
+			b.WriteString(sentences[rng.IntN(len(sentences))])
+			if i%7 == 6 {
+				b.WriteString("\n\n")
+			} else {
+				b.WriteByte(' ')
+			}
+		}
+		if err := os.WriteFile(filepath.Join(dir, n), []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// The linear recipe learns the toy books' marks, stops and resumes, and
+// writes a model that loads.
+func TestTrainLinear(t *testing.T) {
+	dir, work := toyBooks(t), t.TempDir()
+	out := filepath.Join(t.TempDir(), "punct.safetensors")
+	var stdout, stderr bytes.Buffer
+	args := []string{"--text", dir, "--work", work, "--epochs", "2", "--out", out}
+	// A cancelled run saves its state and reports that it stopped.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if code := Main(ctx, args, &stdout, &stderr); code != 0 || !strings.Contains(stdout.String(), "resume") {
+		t.Fatalf("cancelled run: code %d\n%s\n%s", code, stdout.String(), stderr.String())
+	}
+	stdout.Reset()
+	if code := Main(context.Background(), args, &stdout, &stderr); code != 0 {
+		t.Fatalf("code %d\n%s", code, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "full variant") {
+		t.Errorf("no report:\n%s", stdout.String())
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := punct.Load(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := m.Punctuate("where is the cat the cat is in the garden is he coming home")
+	if got != "Where is the cat? The cat is in the garden. Is he coming home?" {
+		t.Errorf("Punctuate: %q", got)
+	}
+}
+
+// The convolutional recipe runs a few steps, checkpoints and resumes.
+func TestTrainCNN(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains a network")
+	}
+	dir, work := toyBooks(t), t.TempDir()
+	var stdout, stderr bytes.Buffer
+	args := []string{"--arch", "cnn", "--text", dir, "--work", work, "--vocab", "50", "--batch", "4", "--window", "16",
+		"--workers", "2", "--steps", "6", "--warmup-steps", "2", "--stop-after", "3", "--eval-every", "2", "--dev-words", "200"}
+	if code := Main(context.Background(), args, &stdout, &stderr); code != 0 || !strings.Contains(stdout.String(), "stopped at step 3") {
+		t.Fatalf("first run: code %d\n%s\n%s", code, stdout.String(), stderr.String())
+	}
+	stdout.Reset()
+	if code := Main(context.Background(), args, &stdout, &stderr); code != 0 {
+		t.Fatalf("second run: code %d\n%s", code, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "resumed at step 3") || !strings.Contains(stdout.String(), "streaming variant") {
+		t.Errorf("no resume or report:\n%s\n%s", stdout.String(), stderr.String())
+	}
+	if _, err := os.Stat(filepath.Join(work, modelFile)); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestUsage(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := Main(context.Background(), []string{"--bogus"}, &stdout, &stderr); code != 2 {
+		t.Errorf("bad flag: code %d", code)
+	}
+	if code := Main(context.Background(), []string{"--arch", "rnn", "--work", t.TempDir()}, &stdout, &stderr); code != 1 {
+		t.Errorf("bad arch: code %d", code)
+	}
+	if code := Main(context.Background(), []string{"--text", t.TempDir(), "--work", t.TempDir()}, &stdout, &stderr); code != 1 {
+		t.Errorf("no books: code %d", code)
+	}
+}
+
+func TestSplitList(t *testing.T) {
+	test, dev, err := splitList(heldOutList)
+	if err != nil || len(test) == 0 || len(dev) == 0 {
+		t.Fatalf("committed list: %v %v %v", test, dev, err)
+	}
+	for n := range test {
+		if dev[n] {
+			t.Errorf("%s is both test and dev", n)
+		}
+	}
+	if _, _, err := splitList("train x.txt"); err == nil {
+		t.Error("bad line accepted")
+	}
+}
