@@ -379,7 +379,7 @@ func (r *recipe) versions(kind emotion.Kind) int {
 	case emotion.KindBaseline:
 		return 2
 	case emotion.KindCNN:
-		return 4
+		return 3
 	}
 	return 1 // the frozen encoder is the cost: clean inputs only
 }
