@@ -35,7 +35,7 @@ func TestGenerateFuzzCorpus(t *testing.T) {
 		"valid-baseline": valid,
 		"truncated":      valid[:len(valid)/2],
 		"header-only":    valid[:8],
-		"cnn-kind": bytes.Replace(valid, []byte(`"kind":"baseline"`), []byte(`"kind":"cnn"     `), 1),
+		"cnn-kind":       bytes.Replace(valid, []byte(`"kind":"baseline"`), []byte(`"kind":"cnn"     `), 1),
 		"huge-header":    append([]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f}, valid[8:]...),
 	}
 	for name, data := range seeds {
