@@ -532,3 +532,23 @@ func TestTaggerConcurrent(t *testing.T) {
 		}
 	}
 }
+
+func TestSummaryJSON(t *testing.T) {
+	r := fromScores(Scores{0.05, 0.05, 0.6, 0.05, 0.1, 0.05, 0.05, 0.05}, time.Second)
+	r.Segments = []Segment{{Start: 0, End: time.Second, Result: r}}
+	b, err := json.Marshal(r.Summary())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	if len(m) != 4 || string(m["label"]) != `"happy"` || string(m["arousal"]) != `"high"` || string(m["confidence"]) != "0.6" {
+		t.Errorf("summary JSON %s", b)
+	}
+	var back Summary
+	if err := json.Unmarshal(b, &back); err != nil || back != r.Summary() {
+		t.Errorf("round trip %+v %v", back, err)
+	}
+}

@@ -215,3 +215,19 @@ func silentResult() Result {
 	r.Label, r.Confidence, r.Arousal = Neutral, 0, ArousalLow
 	return r
 }
+
+// Summary is the compact form of a Result that `transcribe --emotion`
+// adds to each file's JSON object and to each segment:
+//
+//	"emotion": {"label": "happy", "confidence": 0.61, "scores": {...}, "arousal": "high"}
+type Summary struct {
+	Label      Label   `json:"label"`
+	Confidence float32 `json:"confidence"`
+	Scores     Scores  `json:"scores"`
+	Arousal    Arousal `json:"arousal"`
+}
+
+// Summary returns r's label, confidence, scores and arousal.
+func (r Result) Summary() Summary {
+	return Summary{Label: r.Label, Confidence: r.Confidence, Scores: r.Scores, Arousal: r.Arousal}
+}
