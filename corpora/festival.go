@@ -103,9 +103,10 @@ func (p *festivalProc) synth(ctx context.Context, j synthJob, out string) (strin
 	}
 }
 
-func (p *festivalProc) close() {
+// close ends the process and returns the CPU seconds it used.
+func (p *festivalProc) close() float64 {
 	if p == nil {
-		return
+		return 0
 	}
 	p.stdin.Close()
 	select {
@@ -114,4 +115,8 @@ func (p *festivalProc) close() {
 		p.cmd.Process.Kill()
 		<-p.exit
 	}
+	if ps := p.cmd.ProcessState; ps != nil {
+		return (ps.UserTime() + ps.SystemTime()).Seconds()
+	}
+	return 0
 }

@@ -264,8 +264,15 @@ type SynthStats struct {
 	// AudioSeconds is the audio made by this run; Wall its wall time.
 	AudioSeconds float64
 	Wall         time.Duration
-	// PerEngine is the synthesis wall time and audio seconds per engine.
-	PerEngine map[string][2]float64
+	// PerEngine is what each engine spent and made.
+	PerEngine map[string]EngineStats
+}
+
+// EngineStats is one engine's share of a run. CPU is the engine
+// processes' user+system time, the figure to compare across runs on a
+// shared machine, where wall time mostly measures the other processes.
+type EngineStats struct {
+	AudioSeconds, WallSeconds, CPUSeconds float64
 }
 
 // Synthesize makes synthetic speech into DIR/synth/BATCH: one WAV per
@@ -275,7 +282,7 @@ type SynthStats struct {
 // entries have Corpus "synth", Speaker the voice ("flite:slt") and Voice
 // the exact settings. Pass the manifest to BuildCache to cache the audio.
 func Synthesize(ctx context.Context, cfg SynthConfig, dir string, progress io.Writer) (string, SynthStats, error) {
-	st := SynthStats{PerEngine: map[string][2]float64{}}
+	st := SynthStats{PerEngine: map[string]EngineStats{}}
 	start := time.Now()
 	if err := cfg.defaults(); err != nil {
 		return "", st, err
@@ -319,21 +326,25 @@ func Synthesize(ctx context.Context, cfg SynthConfig, dir string, progress io.Wr
 	type result struct {
 		e    Entry
 		took time.Duration
+		cpu  float64
 		err  error
 	}
 	results := make(chan result)
+	var festMu sync.Mutex
+	var festCPU float64 // festival processes' CPU, counted as each exits
+	addFestivalCPU := func(s float64) { festMu.Lock(); festCPU += s; festMu.Unlock() }
 	var wg sync.WaitGroup
 	for range cfg.Workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			var fest *festivalProc // started on the first festival job
-			defer func() { fest.close() }()
+			defer func() { addFestivalCPU(fest.close()) }()
 			for j := range jobs {
 				t0 := time.Now()
-				e, err := cfg.synthesizeOne(ctx, j, wavDir, &fest)
+				e, cpu, err := cfg.synthesizeOne(ctx, j, wavDir, &fest, addFestivalCPU)
 				select {
-				case results <- result{e, time.Since(t0), err}:
+				case results <- result{e, time.Since(t0), cpu, err}:
 				case <-ctx.Done():
 					return
 				}
@@ -380,8 +391,9 @@ func Synthesize(ctx context.Context, cfg SynthConfig, dir string, progress io.Wr
 		st.AudioSeconds += r.e.Duration
 		total += r.e.Duration
 		pe := st.PerEngine[engineOf(r.e.Voice)]
-		pe[0] += r.took.Seconds()
-		pe[1] += r.e.Duration
+		pe.WallSeconds += r.took.Seconds()
+		pe.AudioSeconds += r.e.Duration
+		pe.CPUSeconds += r.cpu
 		st.PerEngine[engineOf(r.e.Voice)] = pe
 		if progress != nil && time.Since(last) > 10*time.Second {
 			last = time.Now()
@@ -395,6 +407,13 @@ func Synthesize(ctx context.Context, cfg SynthConfig, dir string, progress io.Wr
 	}
 	for range results {
 	}
+	wg.Wait() // the festival processes have exited and reported their CPU
+	if pe, ok := st.PerEngine["festival"]; ok {
+		festMu.Lock()
+		pe.CPUSeconds += festCPU
+		festMu.Unlock()
+		st.PerEngine["festival"] = pe
+	}
 	st.Wall = time.Since(start)
 	if err := mf.Sync(); err != nil {
 		return manifest, st, err
@@ -405,7 +424,8 @@ func Synthesize(ctx context.Context, cfg SynthConfig, dir string, progress io.Wr
 			st.Failed, total/3600, manifest)
 		for _, e := range sortedKeys(st.PerEngine) {
 			pe := st.PerEngine[e]
-			fmt.Fprintf(progress, "synth %s: %s %.0f s audio in %.0f s engine wall (%.1fx realtime per process)\n", cfg.Batch, e, pe[1], pe[0], pe[1]/math.Max(pe[0], 1e-9))
+			fmt.Fprintf(progress, "synth %s: %s %.0f s audio in %.0f s engine wall, %.0f s CPU (%.1fx realtime per CPU second)\n",
+				cfg.Batch, e, pe.AudioSeconds, pe.WallSeconds, pe.CPUSeconds, pe.AudioSeconds/math.Max(pe.CPUSeconds, 1e-9))
 		}
 	}
 	if err := parent.Err(); err != nil {
@@ -423,29 +443,30 @@ func engineOf(voice string) string { e, _, _ := strings.Cut(voice, ":"); return 
 // go to the worker's long-lived festival process *fest (started or
 // restarted as needed); flite and espeak-ng start in milliseconds and run
 // as one process per sentence.
-func (c *SynthConfig) synthesizeOne(ctx context.Context, j synthJob, wavDir string, fest **festivalProc) (Entry, error) {
+func (c *SynthConfig) synthesizeOne(ctx context.Context, j synthJob, wavDir string, fest **festivalProc, addFestivalCPU func(float64)) (Entry, float64, error) {
 	out := filepath.Join(wavDir, j.id+".wav")
 	var desc string
+	var cpu float64 // seconds of the engine process (festival's is counted when it exits)
 	if j.voice.Engine == "festival" {
 		if *fest == nil {
 			p, err := startFestival()
 			if err != nil {
-				return Entry{}, fmt.Errorf("%s: %w", j.id, err)
+				return Entry{}, cpu, fmt.Errorf("%s: %w", j.id, err)
 			}
 			*fest = p
 		}
 		d, err := (*fest).synth(ctx, j, out)
 		desc = d
 		if err != nil {
-			(*fest).close()
+			addFestivalCPU((*fest).close())
 			*fest = nil
 			os.Remove(out)
-			return Entry{}, fmt.Errorf("%s %s: %w", j.id, desc, err)
+			return Entry{}, cpu, fmt.Errorf("%s %s: %w", j.id, desc, err)
 		}
 	} else {
 		textFile := filepath.Join(wavDir, j.id+".txt")
 		if err := os.WriteFile(textFile, []byte(j.raw+"\n"), 0o644); err != nil {
-			return Entry{}, err
+			return Entry{}, 0, err
 		}
 		defer os.Remove(textFile)
 		cmd, d := j.command(ctx, textFile, out)
@@ -453,24 +474,28 @@ func (c *SynthConfig) synthesizeOne(ctx context.Context, j synthJob, wavDir stri
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
 		cmd.Stdout = io.Discard
-		if err := cmd.Run(); err != nil {
+		err := cmd.Run()
+		if cmd.ProcessState != nil {
+			cpu = (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds()
+		}
+		if err != nil {
 			os.Remove(out)
-			return Entry{}, fmt.Errorf("%s %s: %w: %s", j.id, desc, err, strings.TrimSpace(stderr.String()))
+			return Entry{}, cpu, fmt.Errorf("%s %s: %w: %s", j.id, desc, err, strings.TrimSpace(stderr.String()))
 		}
 	}
 	dur, err := decodedDuration(out)
 	if err != nil {
-		return Entry{}, fmt.Errorf("%s %s: %w", j.id, desc, err)
+		return Entry{}, cpu, fmt.Errorf("%s %s: %w", j.id, desc, err)
 	}
 	if dur < 0.3 {
 		os.Remove(out)
-		return Entry{}, fmt.Errorf("%s %s: only %.2f s of audio", j.id, desc, dur)
+		return Entry{}, cpu, fmt.Errorf("%s %s: only %.2f s of audio", j.id, desc, dur)
 	}
 	return Entry{
 		ID: j.id, Audio: filepath.Join("wav", j.id+".wav"), Duration: math.Round(dur*1000) / 1000,
 		Text: c.Normalize(j.raw), RawText: j.raw, Speaker: j.voice.String(), Corpus: "synth",
 		Gender: j.voice.Gender, Voice: desc,
-	}, nil
+	}, cpu, nil
 }
 
 // resumeManifest reads what an earlier run finished. A torn last line (a
