@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -167,3 +168,9 @@ func shortWAV(t testing.TB, name string, seconds float64) []byte {
 	}
 	return b.Bytes()
 }
+
+// recognizerConfigOfTranscribe is the mynah.Config `transcribe` builds
+// with its default flags (--vad on, the rest zero).
+func recognizerConfigOfTranscribe() mynah.Config { return mynah.Config{VAD: true} }
+
+func listenLoopback() (net.Listener, error) { return net.Listen("tcp", "127.0.0.1:0") }
