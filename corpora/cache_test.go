@@ -232,5 +232,5 @@ func BenchmarkCacheRead(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		buf, _ = c.AppendSamples(buf[:0], entries[i%len(entries)])
 	}
-	b.ReportMetric(float64(b.N)*5/b.Elapsed().Seconds(), "audio-s/s")
+	b.ReportMetric(float64(b.N)*5/b.Elapsed().Seconds(), "x-realtime")
 }
