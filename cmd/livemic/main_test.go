@@ -36,7 +36,7 @@ func runCmd(t *testing.T, ctx context.Context, stdin []byte, args ...string) (co
 // padded writes clips, each with lead seconds of silence before it and
 // tail after, one after another into a 16 kHz WAV in a temporary folder,
 // and returns its path and the spans of speech in it, in seconds.
-func padded(t *testing.T, lead, tail float64, clips ...string) (string, [][2]float64) {
+func padded(t testing.TB, lead, tail float64, clips ...string) (string, [][2]float64) {
 	t.Helper()
 	var all []float32
 	var spans [][2]float64

@@ -51,12 +51,11 @@ func (s jsonSink) close() error           { return nil }
 // partial in place on term (a terminal: stdout itself, or stderr when
 // stdout goes to a file, in which case finals are echoed there too).
 type textSink struct {
-	out    io.Writer
-	term   io.Writer // nil: no partials
-	echo   bool      // finals are also written to term
-	width  int       // columns of term
-	drawn  bool      // a partial is on screen
-	failed error
+	out   io.Writer
+	term  io.Writer // nil: no partials
+	echo  bool      // finals are also written to term
+	width int       // columns of term
+	drawn string    // the partial on screen, "" when none
 }
 
 // clearLine returns the cursor to the line start and erases the line
@@ -64,20 +63,21 @@ type textSink struct {
 const clearLine = "\r\x1b[K"
 
 func (s *textSink) partial(ev event) error {
-	if s.term == nil {
+	line := fitLine(ev.Text, s.width)
+	if s.term == nil || line == s.drawn {
 		return nil
 	}
-	_, err := io.WriteString(s.term, clearLine+fitLine(ev.Text, s.width))
-	s.drawn = true
+	_, err := io.WriteString(s.term, clearLine+line)
+	s.drawn = line
 	return err
 }
 
 func (s *textSink) final(ev event) error {
-	if s.term != nil && s.drawn {
+	if s.term != nil && s.drawn != "" {
 		if _, err := io.WriteString(s.term, clearLine); err != nil {
 			return err
 		}
-		s.drawn = false
+		s.drawn = ""
 	}
 	if ev.Text == "" {
 		return nil
@@ -92,8 +92,8 @@ func (s *textSink) final(ev event) error {
 }
 
 func (s *textSink) close() error {
-	if s.term != nil && s.drawn {
-		s.drawn = false
+	if s.term != nil && s.drawn != "" {
+		s.drawn = ""
 		_, err := io.WriteString(s.term, clearLine)
 		return err
 	}

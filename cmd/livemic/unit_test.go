@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mynah-speech/mynah"
 	"github.com/mynah-speech/mynah/audio"
 )
 
@@ -36,7 +37,7 @@ func TestTextSink(t *testing.T) {
 	steps := []struct {
 		final bool
 		text  string
-	}{{false, "hel"}, {false, "Hello wor"}, {true, "Hello world."}, {false, "next"}, {true, ""}}
+	}{{false, "hel"}, {false, "Hello wor"}, {false, "Hello wor"}, {true, "Hello world."}, {false, "next"}, {true, ""}}
 	for _, st := range steps {
 		var err error
 		if st.final {
@@ -54,6 +55,7 @@ func TestTextSink(t *testing.T) {
 	if got := out.String(); got != "Hello world.\n" {
 		t.Errorf("stdout %q", got)
 	}
+	// An unchanged partial is not redrawn.
 	want := clearLine + "hel" + clearLine + "Hello wor" + clearLine + clearLine + "next" + clearLine
 	if got := term.String(); got != want {
 		t.Errorf("terminal %q, want %q", got, want)
@@ -136,4 +138,57 @@ func TestOverrunReported(t *testing.T) {
 	if !strings.Contains(stderr.String(), "1s of audio dropped") {
 		t.Errorf("stderr %q", stderr.String())
 	}
+}
+
+// BenchmarkLive runs the live loop unpaced (stream, endpointer, partials,
+// JSON events) on hello.wav with 2 s of trailing silence (impl=livemic),
+// beside the offline recogniser on the same audio (impl=transcribe), both
+// with the models already loaded. x-realtime is audio seconds per wall
+// second; cpu-%-realtime is process CPU time per audio second, the share
+// of one core a live session at real time would take (steady on a shared
+// machine, unlike wall time).
+func BenchmarkLive(b *testing.B) {
+	path, _ := padded(b, 0.5, 2, helloWAV)
+	x, err := audio.Load(path, 16000)
+	if err != nil {
+		b.Fatal(err)
+	}
+	seconds := float64(len(x)) / 16000
+	rec, err := mynah.NewRecognizer(mynah.Config{VAD: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	report := func(b *testing.B, cpu0 float64) {
+		cpu1, _ := processCPU()
+		b.ReportMetric(seconds*float64(b.N)/b.Elapsed().Seconds(), "x-realtime")
+		b.ReportMetric(100*(cpu1-cpu0)/(seconds*float64(b.N)), "cpu-%-realtime")
+	}
+	b.Run("impl=livemic", func(b *testing.B) {
+		o, err := parseArgs([]string{"--input", path, "--no-pace", "--format", "json"}, io.Discard)
+		if err != nil {
+			b.Fatal(err)
+		}
+		cpu0, _ := processCPU()
+		for b.Loop() {
+			st, err := rec.NewStream(mynah.StreamConfig{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			in := &input{src: &slice{x: x, rate: 16000}, stop: func() {}, dropped: func() (uint64, uint64) { return 0, 0 }}
+			s := &session{o: o, st: st, in: in, sink: newSink(o, io.Discard, io.Discard), stderr: io.Discard}
+			if code := s.listen(b.Context()); code != 0 {
+				b.Fatal(code)
+			}
+		}
+		report(b, cpu0)
+	})
+	b.Run("impl=transcribe", func(b *testing.B) {
+		cpu0, _ := processCPU()
+		for b.Loop() {
+			if _, err := rec.Transcribe(b.Context(), &slice{x: x, rate: 16000}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		report(b, cpu0)
+	})
 }
