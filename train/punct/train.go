@@ -49,6 +49,8 @@ type options struct {
 	Arch        string  // punct.ArchLinear or "cnn"
 	Epochs      int     // linear: passes over the training words
 	LinearLR    float64 // linear: AdaGrad step size
+	Dim         int     // cnn: embedding width (a new run only)
+	Channels    int     // cnn: convolution width (a new run only)
 	Log         io.Writer
 }
 
@@ -84,6 +86,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.DevWords, "dev-words", o.DevWords, "dev words scored during training (0: all)")
 	fs.Uint64Var(&o.Seed, "seed", o.Seed, "random seed")
 	fs.StringVar(&o.Arch, "arch", o.Arch, "model: linear (hashed n-gram features, CPU-minutes to train) or cnn (dilated convolutions, CPU-hours)")
+	fs.IntVar(&o.Dim, "dim", 0, "cnn: embedding width, a new run only (0: punct.DefaultConfig's)")
+	fs.IntVar(&o.Channels, "channels", 0, "cnn: convolution width, a new run only (0: punct.DefaultConfig's)")
 	fs.IntVar(&o.Epochs, "epochs", o.Epochs, "linear: passes over the training words")
 	fs.Float64Var(&o.LinearLR, "linear-lr", o.LinearLR, "linear: AdaGrad step size")
 	if err := fs.Parse(args); err != nil {
@@ -309,6 +313,12 @@ func train(ctx context.Context, o options) (result, error) {
 		}
 	} else {
 		cfg = punct.DefaultConfig(buildVocab(data.Train, o.VocabSize))
+		if o.Dim > 0 {
+			cfg.Dim = o.Dim
+		}
+		if o.Channels > 0 {
+			cfg.Channels = o.Channels
+		}
 		blob, _ := json.Marshal(cfg)
 		if err := os.WriteFile(cfgPath, blob, 0o644); err != nil {
 			return result{}, fmt.Errorf("train punct: %w", err)
