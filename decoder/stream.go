@@ -35,6 +35,10 @@ type node struct {
 	// accumulator in Stream.accs during that frame; inBeam equals the
 	// stream's frame count while the node is in the beam.
 	stamp, acc, inBeam int32
+	// kids has bit t set when the node may have a child by token t < 64
+	// (all bits when the vocabulary is larger), so most lookups of
+	// children that do not exist skip the child table.
+	kids uint64
 
 	textState
 }
@@ -60,6 +64,7 @@ type Stream struct {
 	nodes  []node
 	beam   []int32
 	accs   []accum
+	totals []float64 // ln(pb + pnb) of each beam prefix
 	props  []proposal
 	order  []candidate
 	active []int32
@@ -115,6 +120,7 @@ type proposal struct {
 	parent, token int32
 	fromBlank     bool
 	v, vit        float64
+	bound         float64 // v + the parent's fusion + the most tok can add
 	text          textState
 }
 
@@ -188,10 +194,12 @@ func logAdd(a, b float64) float64 {
 	if a < b {
 		a, b = b, a
 	}
-	if b == negInf {
+	if b-a < -40 || b == negInf { // below e^-40 the sum rounds to a
 		return a
 	}
-	return a + math.Log1p(math.Exp(b-a))
+	// ln(1+x) by Log rather than Log1p: absolute error stays at a few
+	// ulps, all a sum of log-probabilities needs, and Log is faster.
+	return a + math.Log(1+math.Exp(b-a))
 }
 
 // touch puts node i in this frame's candidate list and returns its
@@ -280,13 +288,18 @@ func (s *Stream) step(row []float32) {
 	// BeamSize distinct candidates score at least the smallest bound, so an
 	// extension below that cannot enter the beam either.
 	floor := negInf
+	s.totals = s.totals[:0]
+	for _, ni := range s.beam {
+		n := &s.nodes[ni]
+		s.totals = append(s.totals, logAdd(n.pb, n.pnb))
+	}
 	if len(s.beam) > 0 && !s.noFloor {
 		hi, lo := negInf, math.Inf(1)
-		for _, ni := range s.beam {
+		for k, ni := range s.beam {
 			n := &s.nodes[ni]
 			bound := negInf
 			if useBlank {
-				bound = logAdd(n.pb, n.pnb) + blankLP
+				bound = s.totals[k] + blankLP
 			}
 			if n.token >= 0 && n.token != d.sep && row[n.token] >= threshold {
 				bound = max(bound, n.pnb+float64(row[n.token]))
@@ -304,10 +317,10 @@ func (s *Stream) step(row []float32) {
 	s.accs = s.accs[:0]
 	s.props = s.props[:0]
 	prev := s.frame - 1
-	for _, ni := range s.beam {
+	for k, ni := range s.beam {
 		n := &s.nodes[ni]
 		pb, pnb, vb, vnb, tb, tnb, tok := n.pb, n.pnb, n.vb, n.vnb, n.tb, n.tnb, n.token
-		total := logAdd(pb, pnb)
+		total := s.totals[k]
 		reach := floor - total - n.fusion // the smallest useful token log-prob
 		reachLetter := exact - s.letterSlack - total - n.fusion
 		vbest, tbest, bestIsBlank := vnb, tnb, false
@@ -406,9 +419,36 @@ func (s *Stream) prune() {
 		}
 		s.order = append(s.order, candidate{int32(i), score})
 	}
+	// The prefixes in the tree have their final scores now; the BeamSize-th
+	// best of them and the best less BeamPrune bound what a new prefix
+	// must score, so only proposals whose bound reaches that need their
+	// text (LM word, lexicon, hotwords) worked out.
+	cut := best - s.d.cfg.BeamPrune
+	if k := s.d.cfg.BeamSize; len(s.order) >= k {
+		selectTop(s.order, k)
+		kth := math.Inf(1)
+		for _, c := range s.order[:k] {
+			kth = min(kth, c.score)
+		}
+		cut = max(cut, kth)
+	}
 	for i := range s.props {
 		p := &s.props[i]
+		if p.bound < cut {
+			continue
+		}
+		s.nextText(&p.text, &s.nodes[p.parent].textState, p.token)
+		if p.text.dead {
+			// Remember the dead end (constrained mode), so it is not
+			// recomputed.
+			_, slot := s.findChild(p.parent, p.token)
+			s.insert(slot, s.childKey(p.parent, p.token), s.newNode(p.parent, p.token, &p.text))
+			continue
+		}
 		score := p.v + p.text.fusion
+		if score < cut {
+			continue
+		}
 		if score > best {
 			best = score
 		}
@@ -419,7 +459,7 @@ func (s *Stream) prune() {
 		// beam rather than lose the work done so far.
 		return
 	}
-	cut := best - s.d.cfg.BeamPrune
+	cut = best - s.d.cfg.BeamPrune
 	kept := s.order[:0]
 	for _, c := range s.order {
 		if c.score >= cut {
@@ -490,6 +530,9 @@ func (s *Stream) childKey(parent, tok int32) uint64 {
 // findChild returns the child of parent by tok, or -1 and the empty slot
 // where it would go.
 func (s *Stream) findChild(parent, tok int32) (int32, uint64) {
+	if s.nodes[parent].kids&(1<<uint(tok&63)) == 0 {
+		return -1, noSlot
+	}
 	key := s.childKey(parent, tok)
 	mask := uint64(len(s.childKeys) - 1)
 	h := hashKey(key) & mask
@@ -507,7 +550,7 @@ func (s *Stream) findChild(parent, tok int32) (int32, uint64) {
 // extend adds mass v (Viterbi score vit) to the child of parent by tok, or
 // proposes that child, unless its fused score falls below floor.
 func (s *Stream) extend(parent, tok int32, v, vit float64, fromBlank bool, floor float64) {
-	ch, slot := s.findChild(parent, tok)
+	ch, _ := s.findChild(parent, tok)
 	if ch >= 0 {
 		// A child in the beam gets its parent's mass in step, uncut;
 		// any other has this one contribution, and its own fusion score
@@ -517,17 +560,14 @@ func (s *Stream) extend(parent, tok int32, v, vit float64, fromBlank bool, floor
 		}
 		return
 	}
-	s.props = append(s.props, proposal{parent: parent, token: tok, fromBlank: fromBlank, v: v, vit: vit})
-	p := &s.props[len(s.props)-1]
-	s.nextText(&p.text, &s.nodes[parent].textState, tok)
-	switch {
-	case p.text.dead:
-		// Remember the dead end (constrained mode), so it is not
-		// recomputed.
-		s.insert(slot, s.childKey(parent, tok), s.newNode(parent, tok, &p.text))
-		s.props = s.props[:len(s.props)-1]
-	case v+p.text.fusion < floor:
-		s.props = s.props[:len(s.props)-1]
+	// The new prefix's text is worked out in prune, and only if this
+	// bound on its score can still make the beam then.
+	bound := v + s.nodes[parent].fusion + s.letterSlack
+	if tok == s.d.sep {
+		bound = v + s.nodes[parent].fusion + s.slack
+	}
+	if bound >= floor {
+		s.props = append(s.props, proposal{parent: parent, token: tok, fromBlank: fromBlank, v: v, vit: vit, bound: bound})
 	}
 }
 
@@ -546,8 +586,20 @@ func (s *Stream) child(parent, tok int32) int32 {
 	return ch
 }
 
-// insert appends n to the arena and the child table at slot.
+// noSlot is findChild's answer when the kids mask alone rules a child out.
+const noSlot = ^uint64(0)
+
+// insert appends n to the arena and the child table at slot (noSlot:
+// find it).
 func (s *Stream) insert(slot, key uint64, n node) int32 {
+	if slot == noSlot {
+		mask := uint64(len(s.childKeys) - 1)
+		slot = hashKey(key) & mask
+		for s.childKeys[slot] != 0 {
+			slot = (slot + 1) & mask
+		}
+	}
+	s.nodes[n.parent].kids |= s.kidBit(n.token)
 	i := int32(len(s.nodes))
 	s.childKeys[slot], s.childVals[slot] = key, i
 	s.nodes = append(s.nodes, n)
@@ -595,6 +647,14 @@ func (s *Stream) nextText(t, p *textState, tok int32) {
 			}
 		}
 	}
+}
+
+// kidBit is tok's bit in node.kids.
+func (s *Stream) kidBit(tok int32) uint64 {
+	if s.d.numTokens > 64 {
+		return ^uint64(0)
+	}
+	return 1 << uint(tok)
 }
 
 // hashKey is the splitmix64 finaliser.
@@ -892,7 +952,11 @@ func (s *Stream) collect() {
 			n.parent = marks[n.parent]
 		}
 		n.tb.words, n.tnb.words = remap(n.tb.words), remap(n.tnb.words)
+		n.kids = 0
 		s.nodes[to] = n
+		if n.parent >= 0 {
+			s.nodes[n.parent].kids |= s.kidBit(n.token)
+		}
 	}
 	s.nodes = s.nodes[:kept]
 	s.rehash(2 * s.gcAt)
