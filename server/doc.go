@@ -12,8 +12,7 @@
 //
 // A transcription is the same call with the same options that `transcribe`
 // makes for a file (audio.Decode, then Recognizer.Transcribe), rendered by
-// package render, so the server answers with exactly the text `transcribe`
-// prints. The prompt field adds hotwords: a comma-separated list of
+// Render, so the server answers with exactly the text `transcribe` prints. The prompt field adds hotwords: a comma-separated list of
 // "phrase[:weight]", as `transcribe --hotword` takes them.
 //
 // # Bounded work

@@ -16,7 +16,6 @@ import (
 
 	"github.com/mynah-speech/mynah"
 	"github.com/mynah-speech/mynah/audio"
-	"github.com/mynah-speech/mynah/server/render"
 	"github.com/mynah-speech/mynah/vad"
 )
 
@@ -384,7 +383,7 @@ func (ls *listenSession) final(c vad.Chunk, reason string) bool {
 // offset, with times counted from the start of the session.
 func (ls *listenSession) event(typ string, tr mynah.Transcript, offset int64) Event {
 	base := float64(offset) / listenRate
-	ev := Event{Type: typ, Text: render.Text(tr), EmittedAt: round3(float64(ls.heard) / listenRate), Words: make([]mynah.Word, len(tr.Words))}
+	ev := Event{Type: typ, Text: transcriptText(tr), EmittedAt: round3(float64(ls.heard) / listenRate), Words: make([]mynah.Word, len(tr.Words))}
 	for i, w := range tr.Words {
 		w.Start, w.End = round3(base+w.Start), round3(base+w.End)
 		ev.Words[i] = w

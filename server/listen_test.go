@@ -145,7 +145,7 @@ func TestListenErrors(t *testing.T) {
 	// connection itself.
 	expectError := func(name string, send func(c *websocket.Conn), wantStatus websocket.StatusCode, wantCode string) {
 		t.Helper()
-		c, _, err := dialListen(t, ctx, ts.URL, "", nil)
+		c, err := dialFreeSlot(t, ctx, ts.URL)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -179,15 +179,7 @@ func TestListenErrors(t *testing.T) {
 
 	// One session at a time here: a second gets 429. (The slot of the
 	// last session frees when its handler returns, just after the close.)
-	var c *websocket.Conn
-	var err error
-	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		var resp *http.Response
-		c, resp, err = dialListen(t, ctx, ts.URL, "", nil)
-		if err == nil || resp == nil || resp.StatusCode != 429 || time.Now().After(deadline) {
-			break
-		}
-	}
+	c, err := dialFreeSlot(t, ctx, ts.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,6 +269,18 @@ func TestParseControl(t *testing.T) {
 		ctl, err := parseControl([]byte(tc.msg))
 		if (err != nil) != tc.bad || ctl.eof != tc.eof {
 			t.Errorf("%q: %+v, %v", tc.msg, ctl, err)
+		}
+	}
+}
+
+// dialFreeSlot opens a session, retrying while the server's only slot is
+// still held by the session before (it frees when that handler returns,
+// just after the close the client saw).
+func dialFreeSlot(t testing.TB, ctx context.Context, url string) (*websocket.Conn, error) {
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		c, resp, err := dialListen(t, ctx, url, "", nil)
+		if err == nil || resp == nil || resp.StatusCode != 429 || time.Now().After(deadline) {
+			return c, err
 		}
 	}
 }

@@ -13,7 +13,6 @@ import (
 
 	"github.com/mynah-speech/mynah"
 	"github.com/mynah-speech/mynah/audio"
-	"github.com/mynah-speech/mynah/server/render"
 )
 
 // transcriptionRequest is a validated /v1/audio/transcriptions request.
@@ -255,7 +254,7 @@ type verboseTranscript struct {
 // writeTranscript renders tr in the request's format. The text, srt and vtt
 // bodies are exactly what `transcribe --format text|srt|vtt` prints.
 func writeTranscript(w http.ResponseWriter, req transcriptionRequest, tr mynah.Transcript) *apiError {
-	tr = render.Complete(tr)
+	tr = completeTranscript(tr)
 	tr.File, tr.ID = "", ""
 	var b bytes.Buffer
 	contentType := "text/plain; charset=utf-8"
@@ -266,7 +265,7 @@ func writeTranscript(w http.ResponseWriter, req transcriptionRequest, tr mynah.T
 		err = json.NewEncoder(&b).Encode(struct {
 			Text    string `json:"text"`
 			Warning string `json:"warning,omitempty"`
-		}{render.Text(tr), tr.Warning})
+		}{transcriptText(tr), tr.Warning})
 	case "verbose_json":
 		contentType = "application/json"
 		v := verboseTranscript{Task: "transcribe", Language: "english", Transcript: tr}
@@ -279,9 +278,9 @@ func writeTranscript(w http.ResponseWriter, req transcriptionRequest, tr mynah.T
 		err = json.NewEncoder(&b).Encode(v)
 	case "vtt":
 		contentType = "text/vtt; charset=utf-8"
-		err = render.Write(&b, "vtt", tr, false)
+		err = Render(&b, "vtt", tr, false)
 	default: // text, srt
-		err = render.Write(&b, req.format, tr, false)
+		err = Render(&b, req.format, tr, false)
 	}
 	if err != nil {
 		return newError(http.StatusInternalServerError, typeServer, "render_failed", "", "render: %v", err)
