@@ -8,15 +8,19 @@
 //	// "Where are you going? said the man."  (for example)
 //
 // For each word a small learned tagger predicts the mark after it (none
-// , . ? !) and how it is written (lower, Capitalized, UPPER). It is a
-// stack of dilated convolutions over word embeddings (see model.go for
-// the design and its sources), fast enough for any transcript (tens of
-// thousands of words a second on one core) and small enough to embed.
+// , . ? !) and how it is written (lower, Capitalized, UPPER). Two kinds
+// of tagger share this API and the model file format (Config.Arch):
 //
-// Two encoders share one model file. Full reads up to 15 words either
-// side of a word: Apply and Punctuate use it for files. Streaming reads
-// at most three words ahead: a Stream labels dictated words as they come,
-// each one final as soon as three more have arrived.
+//   - the convolutional tagger: a stack of dilated convolutions over word
+//     embeddings (model.go gives the design and its sources), tens of
+//     thousands of words a second on one core. Two encoders share one
+//     file: Full reads up to 15 words either side of a word, for files
+//     (Apply, Punctuate); Streaming reads at most three words ahead, for
+//     live dictation (Stream), each word final as soon as three more
+//     have arrived.
+//   - the linear tagger (linear.go): hashed n-gram features, cheap to
+//     train and over a million words a second; it reads two words ahead,
+//     so one set of weights serves both variants.
 //
 // The labels come from print: Parse reads punctuated, cased text (books)
 // into spoken-form words (text.Normalize) with their case and following
