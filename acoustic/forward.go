@@ -23,6 +23,11 @@ type ForwardOptions struct {
 	ChunkSize int
 	// LeftChunks limits how many earlier chunks are visible; 0: all.
 	LeftChunks int
+	// InterBlock, when > 0, also returns the CTC logits of that block's
+	// output through the shared output layer (intermediate CTC, Lee and
+	// Watanabe 2021): a training aid that shortens the gradient path of a
+	// deep encoder. It adds no parameters.
+	InterBlock int
 }
 
 // Output is what a forward pass yields.
@@ -32,6 +37,9 @@ type Output struct {
 	// PhoneLogits is [Size, OutFrames, len(PhoneVocab)], or nil without
 	// the phone head.
 	PhoneLogits *nn.Var
+	// InterLogits is [Size, OutFrames, len(Vocab)] from block InterBlock,
+	// or nil.
+	InterLogits *nn.Var
 	// Lengths are the valid output frames per utterance.
 	Lengths []int
 }
@@ -67,15 +75,18 @@ func (m *Model) Forward(t *nn.Tape, b Batch, opt ForwardOptions) (Output, error)
 		left = -1 // unlimited
 	}
 	mask := nn.AttnMask{KeyLens: lengths, ChunkSize: opt.ChunkSize, LeftChunks: left}
-	var phone *nn.Var
+	var phone, inter *nn.Var
 	for i, blk := range m.blocks {
 		x = blk.forward(t, x, cfg, mask)
 		if m.phoneW != nil && i+1 == cfg.PhoneHeadBlock {
 			phone = t.Linear(x, t.Param(m.phoneW), t.Param(m.phoneB))
 		}
+		if i+1 == opt.InterBlock && i+1 < len(m.blocks) {
+			inter = t.Linear(x, t.Param(m.outW), t.Param(m.outB))
+		}
 	}
 	logits := t.Linear(x, t.Param(m.outW), t.Param(m.outB))
-	return Output{Logits: logits, PhoneLogits: phone, Lengths: lengths}, nil
+	return Output{Logits: logits, PhoneLogits: phone, InterLogits: inter, Lengths: lengths}, nil
 }
 
 // frontForward runs the convolution front, the frequency attention and the input

@@ -49,6 +49,8 @@ func runASR(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&opts.Model.Heads, "heads", opts.Model.Heads, "attention heads")
 	fs.StringVar(&opts.Model.Name, "name", opts.Model.Name, "model name")
 	noAugment := fs.Bool("no-augment", false, "turn off every augmentation (waveform and SpecAugment)")
+	fs.IntVar(&opts.InterBlock, "inter-block", opts.InterBlock, "intermediate CTC loss on this block's output (0: off)")
+	fs.Float64Var(&opts.InterWeight, "inter-weight", opts.InterWeight, "weight of the intermediate CTC loss")
 	fs.Int64Var(&opts.CleanSteps, "clean-steps", opts.CleanSteps, "train the first N steps without augmentation or chunk masks")
 	fs.Float64Var(&opts.ChunkProb, "chunk-prob", opts.ChunkProb, "share of steps trained with a random attention chunk (streaming)")
 	export := fs.String("export", "", "instead of training, write the run's best weights (or, with --from-checkpoint, the checkpoint's EMA weights) to this model file")

@@ -64,6 +64,11 @@ type Options struct {
 	// SpeedPerturb enables 0.9/1.0/1.1 speed perturbation.
 	SpeedPerturb bool `json:"speed_perturb"`
 
+	// InterBlock adds an intermediate CTC loss on that block's output
+	// through the shared output layer, weighted InterWeight (0: off).
+	InterBlock  int     `json:"inter_block"`
+	InterWeight float64 `json:"inter_weight"`
+
 	// CleanSteps trains the first steps without augmentation or chunk
 	// masks: CTC models leave their all-blank plateau much sooner on the
 	// plain task, and the harder one then starts from a model that aligns.
@@ -107,6 +112,8 @@ func DefaultOptions() Options {
 		TelephoneProb:   0.05,
 		SpeedPerturb:    true,
 		CleanSteps:      1500,
+		InterBlock:      3,
+		InterWeight:     0.3,
 		EvalEvery:       250,
 		CheckpointEvery: 50,
 	}
@@ -174,6 +181,9 @@ func (o Options) Validate() error {
 	}
 	if o.ChunkProb < 0 || o.ChunkProb > 1 || o.NoiseProb < 0 || o.NoiseProb > 1 || o.ReverbProb < 0 || o.ReverbProb > 1 || o.TelephoneProb < 0 || o.TelephoneProb > 1 {
 		errs = append(errs, errors.New("chunk_prob, noise_prob, reverb_prob and telephone_prob must be in [0, 1]"))
+	}
+	if o.InterWeight < 0 || o.InterWeight >= 1 || o.InterBlock < 0 || o.InterBlock >= o.Model.Blocks && o.InterBlock != 0 {
+		errs = append(errs, fmt.Errorf("inter_block %d must be below blocks %d and inter_weight %g in [0, 1)", o.InterBlock, o.Model.Blocks, o.InterWeight))
 	}
 	if err := o.Model.Validate(); err != nil {
 		errs = append(errs, err)

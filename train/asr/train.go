@@ -168,6 +168,10 @@ func Train(ctx context.Context, opts Options) error {
 	}
 
 	batchSamples := int(opts.BatchSeconds * 16000)
+	interBlock := opts.InterBlock
+	if opts.InterWeight == 0 || interBlock >= cfg.Blocks {
+		interBlock = 0
+	}
 	stopAt := opts.TotalSteps
 	if opts.Steps > 0 {
 		stopAt = min(stopAt, optim.Steps()+opts.Steps)
@@ -212,15 +216,24 @@ func Train(ctx context.Context, opts Options) error {
 				if err != nil {
 					return nil, err
 				}
-				out, err := model.Forward(t, b, acoustic.ForwardOptions{ChunkSize: chunk})
+				out, err := model.Forward(t, b, acoustic.ForwardOptions{ChunkSize: chunk, InterBlock: interBlock})
 				if err != nil {
 					return nil, err
 				}
-				loss, err := t.CTCLoss(out.Logits, out.Lengths, labels, nn.CTCOptions{Blank: 0, Reduction: nn.CTCSum, ZeroInfinity: true})
+				ctc := nn.CTCOptions{Blank: 0, Reduction: nn.CTCSum, ZeroInfinity: true}
+				loss, err := t.CTCLoss(out.Logits, out.Lengths, labels, ctc)
 				if err != nil {
 					return nil, err
 				}
-				return t.Scale(loss, 1/float32(tokens)), nil
+				if out.InterLogits == nil {
+					return t.Scale(loss, 1/float32(tokens)), nil
+				}
+				inter, err := t.CTCLoss(out.InterLogits, out.Lengths, labels, ctc)
+				if err != nil {
+					return nil, err
+				}
+				iw := float32(opts.InterWeight)
+				return t.Add(t.Scale(loss, (1-iw)/float32(tokens)), t.Scale(inter, iw/float32(tokens))), nil
 			})
 			if err != nil {
 				return fmt.Errorf("train asr: step %d: %w", step, err)
