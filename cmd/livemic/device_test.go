@@ -106,11 +106,26 @@ func TestRealDevice(t *testing.T) {
 	_, fileOut, _ := runCmd(t, context.Background(), nil, "--input", clip, "--no-pace", "--format", "json")
 	fromFile := finals(parseEvents(t, fileOut))
 
+	// --list-devices shows ALSA's pulse device; capture from it by index
+	// (--device N; TestRealDevice's other runs and users pass names).
+	c, list, errs := runCmd(t, context.Background(), nil, "--list-devices")
+	if c != 0 {
+		t.Fatalf("--list-devices: exit %d: %s", c, errs)
+	}
+	index := ""
+	for _, line := range strings.Split(list, "\n") {
+		if f := strings.Fields(line); len(f) > 1 && f[1] == "pulse" {
+			index = f[0]
+		}
+	}
+	if index == "" {
+		t.Fatalf("--list-devices has no pulse device:\n%s", list)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var stdout, stderr lockedBuffer
 	code := make(chan int, 1)
-	go func() { code <- run(ctx, []string{"--device", "pulse", "--format", "json"}, nil, &stdout, &stderr) }()
+	go func() { code <- run(ctx, []string{"--device", index, "--format", "json"}, nil, &stdout, &stderr) }()
 	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(stderr.String(), "listening to"); time.Sleep(100 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			cancel()
