@@ -61,7 +61,7 @@ type Config struct {
 // DefaultCNN is the shipped from-scratch architecture: about 50 k
 // parameters, 40 log-mels, 80 ms pooled frames.
 func DefaultCNN() Config {
-	return Config{Kind: KindCNN, Mels: 40, Channels: []int{12, 24, 48}, Hidden: 96, Dropout: 0.3}
+	return Config{Kind: KindCNN, Mels: 40, Channels: []int{12, 24, 48}, Hidden: 96, Dropout: 0.1}
 }
 
 // DefaultBaseline is the logistic-regression baseline.
@@ -69,7 +69,7 @@ func DefaultBaseline() Config { return Config{Kind: KindBaseline} }
 
 // TransferConfig is the transfer head for enc.
 func TransferConfig(enc *acoustic.Model) Config {
-	return Config{Kind: KindTransfer, Hidden: 96, Dropout: 0.3, Encoder: enc.ID(), EncoderLayers: enc.Layers(), EncoderDim: enc.Config().Dim}
+	return Config{Kind: KindTransfer, Hidden: 96, Dropout: 0.1, Encoder: enc.ID(), EncoderLayers: enc.Layers(), EncoderDim: enc.Config().Dim}
 }
 
 // Validate reports the first problem with c.

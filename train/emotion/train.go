@@ -46,13 +46,14 @@ type options struct {
 	command     string
 	maxDuration time.Duration
 	augment     bool
+	dropout     float64
 }
 
 func defaultOptions() options {
 	return options{
 		variants: []emotion.Kind{emotion.KindBaseline, emotion.KindCNN, emotion.KindTransfer},
-		folds:    6, epochs: 30, batch: 16, lr: 3e-3, workers: 2, seed: 12,
-		maxFrames: 300, ship: emotion.KindCNN, augment: true,
+		folds:    6, epochs: 40, batch: 16, lr: 3e-3, workers: 2, seed: 12,
+		maxFrames: 300, ship: emotion.KindCNN, augment: true, dropout: -1,
 		asrPath: filepath.Join("models", "asr-en.safetensors"),
 	}
 }
@@ -85,6 +86,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.Uint64Var(&o.seed, "seed", o.seed, "random seed")
 	fs.IntVar(&o.maxFrames, "max-frames", o.maxFrames, "longest training crop in 10 ms frames")
 	fs.IntVar(&o.limit, "limit", 0, "use only N clips (tests)")
+	fs.Float64Var(&o.dropout, "dropout", o.dropout, "dropout on the pooled vector (negative: the model's default)")
 	fs.BoolVar(&o.augment, "augment", o.augment, "augment training clips (noise, gain, speed, codec/band limit, SpecAugment)")
 	ship := fs.String("ship", string(o.ship), "kind trained on all clips for -out")
 	fs.StringVar(&o.out, "out", "", "train the -ship kind on all clips and write the model here (e.g. models/emotion.safetensors)")
@@ -258,12 +260,20 @@ func (r *recipe) newModel(kind emotion.Kind) (*emotion.Model, error) {
 	case emotion.KindBaseline:
 		return emotion.New(emotion.DefaultBaseline(), nil, r.o.seed)
 	case emotion.KindCNN:
-		return emotion.New(emotion.DefaultCNN(), nil, r.o.seed)
+		cfg := emotion.DefaultCNN()
+		if r.o.dropout >= 0 {
+			cfg.Dropout = float32(r.o.dropout)
+		}
+		return emotion.New(cfg, nil, r.o.seed)
 	case emotion.KindTransfer:
 		if r.enc == nil {
 			return nil, emotion.ErrEncoder
 		}
-		return emotion.New(emotion.TransferConfig(r.enc), r.enc, r.o.seed)
+		cfg := emotion.TransferConfig(r.enc)
+		if r.o.dropout >= 0 {
+			cfg.Dropout = float32(r.o.dropout)
+		}
+		return emotion.New(cfg, r.enc, r.o.seed)
 	}
 	return nil, fmt.Errorf("kind %q", kind)
 }
