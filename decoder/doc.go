@@ -22,6 +22,17 @@
 // prefixes more than BeamPrune below the frame's best, or beyond BeamSize,
 // are dropped.
 //
+// Most extensions of a frame are dropped by that same pruning, so the
+// search avoids paying for them without changing its result: the beam's
+// own blank and repeat paths give a floor (the best of them less
+// BeamPrune and, in a full beam, the smallest of them) below which an
+// extension cannot survive; an extension into a prefix the tree does not
+// hold yet is only a proposal, whose text (LM word, lexicon step, hotword
+// step) is worked out only if a bound on its score reaches the BeamSize-th
+// best prefix already scored, and which becomes a node only if it enters
+// the beam. Prefixes in the beam receive all their paths uncut, so the
+// scores are those of the full search (TestEarlyCutKeepsResults).
+//
 // # Modes
 //
 // Lexicon-free mode (the default) spells any word; a partial word that
