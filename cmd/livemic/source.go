@@ -68,7 +68,14 @@ func openMic(spec string, buffer time.Duration) (*input, error) {
 			return nil, fmt.Errorf("no device %d: see --list-devices", index)
 		}
 	}
-	c, err := device.OpenCapture(device.CaptureOptions{Device: name, Buffer: buffer})
+	opt := device.CaptureOptions{Device: name, Buffer: buffer}
+	c, err := device.OpenCapture(opt)
+	if err != nil && !errors.Is(err, device.ErrNotBuilt) {
+		// PortAudio gives its audio thread a second to start; a loaded
+		// machine can miss that (paTimedOut), so try once more.
+		time.Sleep(500 * time.Millisecond)
+		c, err = device.OpenCapture(opt)
+	}
 	if err != nil {
 		return nil, err
 	}
