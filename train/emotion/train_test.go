@@ -95,7 +95,8 @@ func TestMainToyCorpus(t *testing.T) {
 	out := filepath.Join(work, "emotion.safetensors")
 	asr := tinyASR(t, work)
 	args := []string{"--manifest", manifest, "--work", work, "--cache", work, "--noise", "", "--asr", asr,
-		"--folds", "2", "--epochs", "2", "--batch", "8", "--workers", "1", "--out", out, "--ship", "cnn"}
+		"--folds", "2", "--epochs", "2", "--batch", "8", "--workers", "1", "--out", out, "--ship", "cnn",
+		"--augment=false"} // TestAugmenterDeterministicAndBounded covers augmentation
 	var stdout, stderr bytes.Buffer
 	if code := Main(context.Background(), args, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d\n%s", code, stderr.String())
@@ -133,7 +134,7 @@ func TestMainToyCorpus(t *testing.T) {
 	stdout.Reset()
 	stderr.Reset()
 	args = []string{"--manifest", manifest, "--work", work, "--cache", work, "--noise", "", "--asr", asr,
-		"--folds", "2", "--epochs", "2", "--variants", "baseline,cnn", "--workers", "1"}
+		"--folds", "2", "--epochs", "2", "--variants", "baseline,cnn", "--workers", "1", "--augment=false"}
 	if code := Main(context.Background(), args, &stdout, &stderr); code != 0 {
 		t.Fatalf("rerun exit %d\n%s", code, stderr.String())
 	}
@@ -209,7 +210,11 @@ func TestAugmenterDeterministicAndBounded(t *testing.T) {
 	a := &augmenter{seed: 3}
 	c := clip{id: "x", samples: toyVoice(emotion.Happy, 0)}
 	kinds := map[string]bool{}
-	for epoch := range 40 {
+	epochs := 40 // the resampler's filter design makes each draw slow
+	if testing.Short() {
+		epochs = 8
+	}
+	for epoch := range epochs {
 		x, what, err := a.apply(c, epoch)
 		if err != nil {
 			t.Fatal(err)
@@ -228,7 +233,7 @@ func TestAugmenterDeterministicAndBounded(t *testing.T) {
 		}
 	}
 	for _, k := range []string{"speed", "telephone", "via", "lowpass", "coloured"} {
-		if !kinds[k] {
+		if !testing.Short() && !kinds[k] {
 			t.Errorf("40 epochs never drew %q (%v)", k, kinds)
 		}
 	}
