@@ -187,10 +187,11 @@ func TestRealDevice(t *testing.T) {
 }
 
 // wordErrorRate is the Levenshtein distance between the words of the
-// strings (punctuation removed) over the reference's word count.
+// strings (lower-cased, punctuation removed) over the reference's word
+// count.
 func wordErrorRate(ref, hyp string) float64 {
 	clean := func(s string) []string {
-		return strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' })
+		return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' })
 	}
 	r, h := clean(ref), clean(hyp)
 	if len(r) == 0 {
