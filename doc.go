@@ -22,7 +22,7 @@
 //	dsp/...          internal/vec dsp/...
 //	text             -
 //	nn/...           internal/vec nn/...
-//	g2p              text nn/...
+//	g2p              text nn/... internal/vec
 //	lm               text
 //	decoder          lm text
 //	augment          audio dsp/... internal/vec
@@ -31,10 +31,10 @@
 //	punct            text nn/... internal/vec
 //	tts              audio dsp/... nn/... internal/vec text g2p
 //	emotion          audio dsp/... nn/... internal/vec vad acoustic text g2p
-//	corpora/...      audio dsp/... text internal/vec
+//	corpora/...      audio dsp/... text internal/vec corpora/...
 //	train/...        audio dsp/... nn/... internal/vec text g2p lm decoder vad acoustic punct tts emotion augment corpora/... train/...
 //	mynah            models audio dsp/... nn/... internal/vec text g2p lm decoder vad acoustic punct tts emotion
-//	server/...       mynah models audio dsp/... nn/... internal/vec text g2p lm decoder vad acoustic punct tts emotion
+//	server/...       mynah models audio dsp/... nn/... internal/vec text g2p lm decoder vad acoustic punct tts emotion server/...
 //	cmd/...          *
 //
 // "decoder" and "lm" never import "nn" (nor "g2p", which does): search works
