@@ -234,6 +234,10 @@ type entry struct {
 	// needed marks the context or suffix of a kept longer n-gram, which
 	// the backoff structure cannot lose.
 	needed bool
+	// suffix and context index the n-gram's last and first n-1 words in
+	// the level below (-1 for none), found once so that pruning, which
+	// EstimateWithin repeats, needs no searches.
+	suffix, context int32
 }
 
 func samePrefix(a, b *gram, n int) bool {
@@ -486,6 +490,7 @@ func (b *Builder) estimateOrder(levels [][]entry, n int) error {
 		var nk [4]float64
 		for ; j < len(level) && compareForward(&level[j].words, &level[i].words, n-1) == 0; j++ {
 			e := &level[j]
+			e.suffix, e.context = -1, -1
 			if n == 1 && e.words[0] == BeginID {
 				continue
 			}
@@ -520,13 +525,18 @@ func (b *Builder) estimateOrder(levels [][]entry, n int) error {
 				if lo < 0 {
 					return fmt.Errorf("lm: internal error: suffix of an order-%d n-gram missing", n)
 				}
+				e.suffix = int32(lo)
 				lower = math.Exp(levels[n-2][lo].prob)
 			}
 			e.prob = math.Log(p + gamma*lower)
 		}
 		if n > 1 {
-			if h := find(levels[n-2], level[i].words[:n-1]); h >= 0 {
+			h := find(levels[n-2], level[i].words[:n-1])
+			if h >= 0 {
 				levels[n-2][h].backoff = math.Log(gamma)
+			}
+			for k := i; k < j; k++ {
+				level[k].context = int32(h)
 			}
 		}
 		i = j
@@ -567,11 +577,11 @@ func (b *Builder) prune(levels [][]entry, threshold float64) {
 			if !e.keep {
 				continue
 			}
-			if h := find(lower, e.words[:n-1]); h >= 0 {
-				lower[h].needed = true
+			if e.context >= 0 {
+				lower[e.context].needed = true
 			}
-			if s := find(lower, e.words[1:n]); s >= 0 {
-				lower[s].needed = true
+			if e.suffix >= 0 {
+				lower[e.suffix].needed = true
 			}
 		}
 	}
@@ -603,8 +613,8 @@ func keptMass(levels [][]entry, n, i, j int) (kept, keptLower float64, pruned bo
 			continue
 		}
 		kept += math.Exp(e.prob)
-		if lo := find(lower, e.words[1:n]); lo >= 0 {
-			keptLower += math.Exp(lower[lo].prob)
+		if e.suffix >= 0 {
+			keptLower += math.Exp(lower[e.suffix].prob)
 		}
 	}
 	return kept, keptLower, pruned
@@ -620,7 +630,7 @@ func (b *Builder) renormalise(levels [][]entry, n int) {
 		if !pruned {
 			return
 		}
-		if h := find(lower, level[i].words[:n-1]); h >= 0 {
+		if h := level[i].context; h >= 0 {
 			num, den := 1-kept, 1-keptLower
 			if num > 0 && den > 0 {
 				lower[h].backoff = math.Log(num / den)
@@ -655,7 +665,7 @@ func (b *Builder) entropyPrune(levels [][]entry, n int, threshold float64) bool 
 	logThreshold := math.Log1p(threshold)
 	removed := false
 	contextGroups(level, n, func(i, j int) {
-		h := find(lower, level[i].words[:n-1])
+		h := level[i].context
 		if h < 0 {
 			return
 		}
@@ -671,7 +681,7 @@ func (b *Builder) entropyPrune(levels [][]entry, n int, threshold float64) bool 
 			if !e.keep || e.needed {
 				continue
 			}
-			lo := find(lower, e.words[1:n])
+			lo := e.suffix
 			if lo < 0 {
 				continue
 			}
