@@ -36,6 +36,24 @@ func NewLexicon(vocab Vocabulary, words []string, spell SpellFunc) (lex *Lexicon
 	if err := vocab.Validate(); err != nil {
 		return nil, 0, err
 	}
+	// Character vocabularies spelled letter by letter (spell nil, every
+	// symbol one byte) take a table instead of SpellChars: an LM's
+	// vocabulary of 150k words then builds without an allocation per word.
+	var byteTok [256]int32
+	fast := spell == nil
+	for i := range byteTok {
+		byteTok[i] = -1
+	}
+	for i, t := range vocab.Tokens {
+		if i == vocab.Blank || i == vocab.Separator {
+			continue
+		}
+		if len(t) != 1 {
+			fast = false
+			break
+		}
+		byteTok[t[0]] = int32(i)
+	}
 	if spell == nil {
 		spell = SpellChars(vocab)
 	}
@@ -48,7 +66,40 @@ func NewLexicon(vocab Vocabulary, words []string, spell SpellFunc) (lex *Lexicon
 	}
 	nodes := []buildNode{{token: -1, child: -1, sibling: -1, word: -1}}
 	lex = &Lexicon{}
+	child := func(at, tok int32) int32 {
+		next := nodes[at].child
+		for next >= 0 && nodes[next].token != tok {
+			next = nodes[next].sibling
+		}
+		if next < 0 {
+			next = int32(len(nodes))
+			nodes = append(nodes, buildNode{token: tok, child: -1, sibling: nodes[at].child, word: -1})
+			nodes[at].child = next
+		}
+		return next
+	}
 	for _, w := range words {
+		if fast {
+			spellable := w != ""
+			for i := 0; i < len(w) && spellable; i++ {
+				spellable = byteTok[w[i]] >= 0
+			}
+			if !spellable {
+				skipped++
+				continue
+			}
+			at := int32(0)
+			for i := 0; i < len(w); i++ {
+				at = child(at, byteTok[w[i]])
+			}
+			if nodes[at].word >= 0 {
+				skipped++
+				continue
+			}
+			nodes[at].word = int32(len(lex.words))
+			lex.words = append(lex.words, w)
+			continue
+		}
 		spellings := spell(w)
 		if len(spellings) == 0 {
 			skipped++
@@ -66,16 +117,7 @@ func NewLexicon(vocab Vocabulary, words []string, spell SpellFunc) (lex *Lexicon
 				if !ok || tok == int32(vocab.Separator) {
 					return nil, skipped, fmt.Errorf("lexicon word %q: symbol %q is not a vocabulary token", w, sym)
 				}
-				next := nodes[at].child
-				for next >= 0 && nodes[next].token != tok {
-					next = nodes[next].sibling
-				}
-				if next < 0 {
-					next = int32(len(nodes))
-					nodes = append(nodes, buildNode{token: tok, child: -1, sibling: nodes[at].child, word: -1})
-					nodes[at].child = next
-				}
-				at = next
+				at = child(at, tok)
 			}
 			if nodes[at].word < 0 {
 				nodes[at].word = wordIndex
