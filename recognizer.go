@@ -14,6 +14,7 @@ import (
 	"github.com/mynah-speech/mynah/acoustic"
 	"github.com/mynah-speech/mynah/audio"
 	"github.com/mynah-speech/mynah/decoder"
+	"github.com/mynah-speech/mynah/lm"
 	"github.com/mynah-speech/mynah/models"
 	"github.com/mynah-speech/mynah/text"
 	"github.com/mynah-speech/mynah/vad"
@@ -85,8 +86,9 @@ func NewRecognizer(cfg Config) (*Recognizer, error) {
 	if rate := model.FrontEnd().Features.SampleRate; rate != sampleRate {
 		return nil, fmt.Errorf("model %s expects %d Hz audio; mynah runs models at %d Hz", model.ID(), rate, sampleRate)
 	}
-	if cfg.LMPath != "" && cfg.LMPath != "none" {
-		return nil, fmt.Errorf("--lm %s: language models are not supported by this build yet", cfg.LMPath)
+	langModel, err := loadLM(cfg.LMPath)
+	if err != nil {
+		return nil, err
 	}
 	vocab := decoder.Vocabulary{Tokens: model.Config().Vocab, Blank: 0, Separator: 1}
 	dcfg := decoder.DefaultConfig()
@@ -95,7 +97,7 @@ func NewRecognizer(cfg Config) (*Recognizer, error) {
 		dcfg.BeamSize = cfg.Beam
 	}
 	dcfg.NBest = max(1, cfg.NBest)
-	dec, err := decoder.New(vocab, dcfg, decoder.Resources{})
+	dec, err := decoder.New(vocab, dcfg, decoder.Resources{LM: langModel})
 	if err != nil {
 		return nil, fmt.Errorf("decoder: %w", err)
 	}
@@ -110,6 +112,31 @@ func NewRecognizer(cfg Config) (*Recognizer, error) {
 		}
 	}
 	return r, nil
+}
+
+// loadLM returns the language model LMPath names: the embedded English LM
+// for "", none for "none", else the file, in mynah's binary form or ARPA
+// text (lm.Parse tells them apart by their first bytes).
+func loadLM(path string) (*lm.Model, error) {
+	switch path {
+	case "none":
+		return nil, nil
+	case "":
+		m, err := lm.Load(models.EnglishLM())
+		if err != nil {
+			return nil, fmt.Errorf("embedded language model: %w", err)
+		}
+		return m, nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("language model: %w", err)
+	}
+	m, err := lm.Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("language model %s: %w", path, err)
+	}
+	return m, nil
 }
 
 // ModelName names the acoustic model as "<name>@<sha256 prefix>".

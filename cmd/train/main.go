@@ -31,6 +31,7 @@ func main() {
 // subcommands maps each subcommand to its runner.
 var subcommands = map[string]func(ctx context.Context, args []string, stdout, stderr io.Writer) int{
 	"asr":     runASR,
+	"lm":      runLM,
 	"punct":   runPunct,
 	"emotion": runEmotion,
 }
@@ -46,7 +47,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	cmd, ok := subcommands[args[0]]
 	if !ok {
 		switch args[0] {
-		case "lm", "g2p", "tts":
+		case "g2p", "tts":
 			fmt.Fprintf(stderr, "train %s: not implemented yet\n", args[0])
 			return 1
 		}

@@ -351,6 +351,9 @@ func writeAtomic(path string, data []byte) error {
 		return fmt.Errorf("train lm: %w", err)
 	}
 	_, werr := tmp.Write(data)
+	if werr == nil {
+		werr = tmp.Chmod(0o644) // CreateTemp makes it private
+	}
 	cerr := tmp.Close()
 	if werr == nil {
 		werr = cerr
