@@ -19,6 +19,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	g2ptrain "github.com/mynah-speech/mynah/train/g2p"
 )
 
 func main() {
@@ -34,6 +36,7 @@ var subcommands = map[string]func(ctx context.Context, args []string, stdout, st
 	"lm":      runLM,
 	"punct":   runPunct,
 	"emotion": runEmotion,
+	"g2p":     g2ptrain.Main,
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -47,7 +50,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	cmd, ok := subcommands[args[0]]
 	if !ok {
 		switch args[0] {
-		case "g2p", "tts":
+		case "tts":
 			fmt.Fprintf(stderr, "train %s: not implemented yet\n", args[0])
 			return 1
 		}
