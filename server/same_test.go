@@ -2,9 +2,11 @@ package server
 
 import (
 	"encoding/json"
+	"io/fs"
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -31,13 +33,47 @@ func TestSameAsTranscribe(t *testing.T) {
 	}
 	bin := buildTranscribe(t)
 	_, ts := newTestServer(t, Config{Recognizer: recognizerConfigOfTranscribe()})
+	// One transcribe run per format, over all clips: text lines carry
+	// "path: " and srt/vtt go to one file per input in a directory.
+	wantOf := map[string]map[string][]byte{}
+	for _, format := range []string{"text", "srt", "vtt", "json"} {
+		dir := t.TempDir()
+		args := []string{"--format", format}
+		if format == "srt" || format == "vtt" {
+			args = append(args, "--output", dir+"/")
+		}
+		out, err := exec.Command(bin, append(args, samples...)...).Output()
+		if err != nil {
+			t.Fatalf("transcribe --format %s: %v", format, err)
+		}
+		wantOf[format] = map[string][]byte{}
+		lines := strings.SplitAfter(string(out), "\n")
+		for i, name := range samples {
+			switch format {
+			case "text":
+				wantOf[format][name] = []byte(strings.TrimPrefix(lines[i], name+": "))
+			case "json":
+				wantOf[format][name] = []byte(lines[i])
+			default:
+				var matches []string
+				base := strings.TrimSuffix(filepath.Base(name), filepath.Ext(name)) + "." + format
+				filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+					if err == nil && d.Name() == base {
+						matches = append(matches, path)
+					}
+					return nil
+				})
+				if len(matches) != 1 {
+					t.Fatalf("transcribe --format %s --output: %d files for %s", format, len(matches), name)
+				}
+				wantOf[format][name] = readFile(t, matches[0])
+			}
+		}
+	}
 	for _, name := range samples {
 		clip := readFile(t, name)
 		for _, format := range []string{"text", "srt", "vtt", "json"} {
-			want, err := exec.Command(bin, "--format", format, name).Output()
-			if err != nil {
-				t.Fatalf("transcribe %s: %v", name, err)
-			}
+			want := wantOf[format][name]
 			apiFormat := format
 			if format == "json" {
 				apiFormat = "verbose_json"

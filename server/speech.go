@@ -185,11 +185,9 @@ func (s *Server) handleSpeech(w http.ResponseWriter, r *http.Request) *apiError 
 		return nil
 	case ctx.Err() != nil:
 		return s.contextError(r.Context(), ctx)
-	case out.started:
-		// The audio is partly sent: the endpoint wrapper cuts the
-		// connection so the client sees it is incomplete.
-		return newError(http.StatusInternalServerError, typeServer, "synthesis_failed", "", "synthesis failed: %v", synErr)
 	default:
+		// When the audio has started, the endpoint wrapper cuts the
+		// connection instead, so the client sees the stream is incomplete.
 		return newError(http.StatusInternalServerError, typeServer, "synthesis_failed", "", "synthesis failed: %v", synErr)
 	}
 }

@@ -277,3 +277,36 @@ func selfSigned(t *testing.T, certFile, keyFile string) *x509.CertPool {
 	pool.AddCert(cert)
 	return pool
 }
+
+// TestSlowClient checks the read timeouts: a client that trickles its
+// headers, or stops sending its body, is cut off and the server serves on.
+func TestSlowClient(t *testing.T) {
+	base, _, cancel, wait := start(t, "--addr", "127.0.0.1:0", "--quiet", "--read-header-timeout", "300ms", "--read-timeout", "600ms")
+	addr := strings.TrimPrefix(base, "http://")
+	for _, partial := range []string{
+		"POST /v1/audio/transcriptions HTTP/1.1\r\nHost: x\r\n",
+		"POST /v1/audio/transcriptions HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=B\r\nContent-Length: 100000\r\n\r\n--B\r\n",
+	} {
+		conn, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn.Write([]byte(partial))
+		conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+		t0 := time.Now()
+		io.Copy(io.Discard, conn) // returns when the server closes the connection
+		conn.Close()
+		if d := time.Since(t0); d > 5*time.Second {
+			t.Errorf("a stalled client held its connection %s", d)
+		}
+	}
+	resp, err := http.Get(base + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	cancel()
+	if code := wait(); code != 0 {
+		t.Errorf("exit %d", code)
+	}
+}
