@@ -30,8 +30,18 @@
 // Count cutoffs drop rare n-grams after estimation; the backoff weights of
 // the affected contexts are then renormalised so each conditional
 // distribution still sums to one (Stolcke, "Entropy-based pruning of backoff
-// language models", 1998, eq. 9), and Prune removes further n-grams by that
-// paper's relative-entropy criterion.
+// language models", 1998, eq. 9). BuildConfig.PruneThreshold then removes
+// further n-grams by that paper's relative-entropy criterion, with history
+// probabilities taken from the training counts (Chelba et al., 2010), and
+// Builder.EstimateWithin picks the threshold that fits a size budget.
+//
+// # Mixtures and formats
+//
+// Interpolate mixes models linearly over their full backoff distributions
+// (the exact mixture, computed at query time, so a model known only in
+// binary form can take part); a mixture is a Model like any other and has
+// its own binary container. Parse reads any of the three forms — binary,
+// binary mixture, ARPA — telling them apart by their first bytes.
 //
 // # Scores
 //
