@@ -21,8 +21,9 @@ type transcriber interface {
 
 // maxPromptRecognizers bounds the recognizers kept for distinct prompt
 // hotword sets. Each holds its own copy of the model (mynah.NewRecognizer
-// loads one), so the bound is also a memory bound.
-const maxPromptRecognizers = 8
+// loads one: about 40 MB for the embedded model, plus its runners' buffers
+// while in use), so the bound is also a memory bound.
+const maxPromptRecognizers = 4
 
 // maxPromptHotwords bounds the hotwords one prompt may add.
 const maxPromptHotwords = 100
