@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/mynah-speech/mynah"
 	"github.com/mynah-speech/mynah/audio"
+	"github.com/mynah-speech/mynah/server"
 )
 
 // run is the whole command, testable: it returns the exit status.
@@ -264,58 +264,10 @@ func (s *sink) close() error {
 	return nil
 }
 
-// render writes one transcript in the chosen format.
+// render writes one transcript in the chosen format: the same function
+// mynahd uses, so the server returns exactly what transcribe prints.
 func render(w io.Writer, format string, tr mynah.Transcript, prefixPath bool) error {
-	switch format {
-	case "json":
-		if tr.Error != "" {
-			tr = mynah.Transcript{File: tr.File, ID: tr.ID, Error: tr.Error}
-			return json.NewEncoder(w).Encode(struct {
-				File  string `json:"file"`
-				ID    string `json:"id,omitempty"`
-				Error string `json:"error"`
-			}{tr.File, tr.ID, tr.Error})
-		}
-		if tr.Words == nil {
-			tr.Words = []mynah.Word{}
-		}
-		if tr.Segments == nil {
-			tr.Segments = []mynah.Segment{}
-		}
-		return json.NewEncoder(w).Encode(tr)
-	case "srt":
-		if tr.Error != "" {
-			return nil
-		}
-		return tr.WriteSRT(w)
-	case "vtt":
-		if tr.Error != "" {
-			return nil
-		}
-		return tr.WriteVTT(w)
-	default:
-		if tr.Error != "" {
-			return nil
-		}
-		text := tr.DisplayText
-		if text == "" {
-			text = tr.Text
-		}
-		var err error
-		if prefixPath {
-			_, err = fmt.Fprintf(w, "%s: %s\n", displayName(tr), text)
-		} else {
-			_, err = fmt.Fprintln(w, text)
-		}
-		return err
-	}
-}
-
-func displayName(tr mynah.Transcript) string {
-	if tr.ID != "" {
-		return tr.ID
-	}
-	return tr.File
+	return server.Render(w, format, tr, prefixPath)
 }
 
 // writeFileAtomic writes via a temporary file and rename, so an interrupted
