@@ -13,7 +13,6 @@ import (
 
 	"github.com/mynah-speech/mynah"
 	"github.com/mynah-speech/mynah/audio"
-	"github.com/mynah-speech/mynah/server"
 )
 
 // run is the whole command, testable: it returns the exit status.
@@ -264,10 +263,10 @@ func (s *sink) close() error {
 	return nil
 }
 
-// render writes one transcript in the chosen format: the same function
-// mynahd uses, so the server returns exactly what transcribe prints.
+// render writes one transcript in the chosen format with the renderer
+// mynahd uses too, so the server returns exactly what transcribe prints.
 func render(w io.Writer, format string, tr mynah.Transcript, prefixPath bool) error {
-	return server.Render(w, format, tr, prefixPath)
+	return tr.Render(w, format, prefixPath)
 }
 
 // writeFileAtomic writes via a temporary file and rename, so an interrupted
