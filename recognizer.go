@@ -16,6 +16,7 @@ import (
 	"github.com/mynah-speech/mynah/decoder"
 	"github.com/mynah-speech/mynah/lm"
 	"github.com/mynah-speech/mynah/models"
+	"github.com/mynah-speech/mynah/punct"
 	"github.com/mynah-speech/mynah/text"
 	"github.com/mynah-speech/mynah/vad"
 )
@@ -56,6 +57,7 @@ type Recognizer struct {
 	dec     *decoder.Decoder
 	hot     *decoder.Hotwords
 	greedy  bool
+	punct   *punct.Model // nil with Config.Raw
 	runners sync.Pool
 }
 
@@ -111,7 +113,21 @@ func NewRecognizer(cfg Config) (*Recognizer, error) {
 			return nil, fmt.Errorf("hotwords: %w", err)
 		}
 	}
+	if !cfg.Raw {
+		if r.punct, err = punct.Load(models.Punctuation()); err != nil {
+			return nil, fmt.Errorf("embedded punctuation model: %w", err)
+		}
+	}
 	return r, nil
+}
+
+// display returns the punctuated, cased form of spoken-form text, or ""
+// when the recognizer is raw or there is nothing to show.
+func (r *Recognizer) display(text string) string {
+	if r.punct == nil || text == "" {
+		return ""
+	}
+	return r.punct.Punctuate(text)
 }
 
 // loadLM returns the language model LMPath names: the embedded English LM
@@ -247,6 +263,7 @@ func (r *Recognizer) Transcribe(ctx context.Context, src audio.Source) (Transcri
 		texts = append(texts, best.Text)
 	}
 	tr.Text = strings.Join(texts, " ")
+	tr.DisplayText = r.display(tr.Text)
 	if r.cfg.NBest > 0 && len(results) == 1 && len(results[0].hyps) > 0 {
 		for _, h := range results[0].hyps {
 			tr.Alternatives = append(tr.Alternatives, Alternative{Text: h.Text, Score: round3(h.Score)})

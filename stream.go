@@ -138,6 +138,7 @@ func (s *Stream) Final() (Transcript, error) {
 	if len(hyps) > 0 && hyps[0].Text != "" {
 		best := hyps[0]
 		tr.Text = best.Text
+		tr.DisplayText = s.r.display(best.Text)
 		for _, w := range best.Words {
 			tr.Words = append(tr.Words, Word{Word: w.Text, Start: round3(offset + w.Start.Seconds()), End: round3(offset + w.End.Seconds()), Confidence: round3(w.Confidence)})
 		}
