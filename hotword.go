@@ -62,3 +62,29 @@ func ReadHotwords(r io.Reader) ([]Hotword, error) {
 	}
 	return out, nil
 }
+
+// HotwordList is a repeatable command-line flag (a flag.Value) collecting
+// "phrase[:weight]" hotwords, shared by the commands.
+type HotwordList []Hotword
+
+// String lists the phrases.
+func (l *HotwordList) String() string {
+	if l == nil {
+		return ""
+	}
+	phrases := make([]string, len(*l))
+	for i, h := range *l {
+		phrases[i] = h.Phrase
+	}
+	return strings.Join(phrases, ",")
+}
+
+// Set parses one "phrase[:weight]" and appends it.
+func (l *HotwordList) Set(value string) error {
+	hw, err := ParseHotword(value)
+	if err != nil {
+		return err
+	}
+	*l = append(*l, hw)
+	return nil
+}

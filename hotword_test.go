@@ -45,3 +45,18 @@ func TestReadHotwords(t *testing.T) {
 		t.Fatalf("error %v does not name line 2", err)
 	}
 }
+
+func TestHotwordList(t *testing.T) {
+	var l HotwordList
+	for _, v := range []string{"alpha", "new york:3"} {
+		if err := l.Set(v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := l.Set("bad:x"); err == nil {
+		t.Error("bad weight accepted")
+	}
+	if got := l.String(); got != "alpha,new york" || l[1].Weight != 3 {
+		t.Errorf("list %q %+v", got, l)
+	}
+}

@@ -35,20 +35,6 @@ type options struct {
 // errUsage marks errors that print a hint and exit 2.
 var errUsage = errors.New("usage")
 
-// hotwordFlag collects repeated --hotword "phrase[:weight]" values.
-type hotwordFlag struct{ list *[]mynah.Hotword }
-
-func (h hotwordFlag) String() string { return "" }
-
-func (h hotwordFlag) Set(value string) error {
-	hw, err := mynah.ParseHotword(value)
-	if err != nil {
-		return err
-	}
-	*h.list = append(*h.list, hw)
-	return nil
-}
-
 func newFlagSet(o *options, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("livemic", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -63,7 +49,7 @@ func newFlagSet(o *options, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.modelPath, "model", "", "acoustic model file (default: the embedded English model)")
 	fs.StringVar(&o.lmPath, "lm", "", "language model file, or none (default: the embedded English LM)")
 	fs.IntVar(&o.beam, "beam", 0, "beam width (0: the decoder's default)")
-	fs.Var(hotwordFlag{&o.hotwords}, "hotword", `boost a phrase: "phrase[:weight]" (repeatable)`)
+	fs.Var((*mynah.HotwordList)(&o.hotwords), "hotword", `boost a phrase: "phrase[:weight]" (repeatable)`)
 	fs.StringVar(&o.hotwordsFile, "hotwords-file", "", "file of hotwords, one \"phrase[:weight]\" per line")
 	fs.DurationVar(&o.chunk, "chunk", 240*time.Millisecond, "acoustic model step: the look-ahead each frame waits for")
 	fs.DurationVar(&o.endpointSilence, "endpoint-silence", 400*time.Millisecond, "trailing silence after speech that ends an utterance")

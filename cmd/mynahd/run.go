@@ -97,17 +97,6 @@ type stringsFlag []string
 func (f *stringsFlag) String() string     { return strings.Join(*f, ",") }
 func (f *stringsFlag) Set(s string) error { *f = append(*f, s); return nil }
 
-type hotwordFlag struct{ list *[]mynah.Hotword }
-
-func (h hotwordFlag) String() string { return "" }
-func (h hotwordFlag) Set(v string) error {
-	hw, err := mynah.ParseHotword(v)
-	if err == nil {
-		*h.list = append(*h.list, hw)
-	}
-	return err
-}
-
 func parseArgs(args []string, stderr io.Writer) (options, error) {
 	o := options{maxUpload: 200 << 20}
 	fs := flag.NewFlagSet("mynahd", flag.ContinueOnError)
@@ -123,7 +112,7 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.vad, "vad", "on", "cut long recordings in pauses with voice activity detection: on or off, as transcribe --vad")
 	fs.BoolVar(&o.raw, "raw", false, "plain normalised words: no punctuation or casing, as transcribe --raw")
 	fs.IntVar(&o.threads, "threads", 1, "threads per request (0: one per CPU); workers already run requests in parallel")
-	fs.Var(hotwordFlag{&o.hotwords}, "hotword", `boost a phrase in every request: "phrase[:weight]" (repeatable)`)
+	fs.Var((*mynah.HotwordList)(&o.hotwords), "hotword", `boost a phrase in every request: "phrase[:weight]" (repeatable)`)
 	fs.IntVar(&o.workers, "workers", 0, "jobs run at once (0: one per CPU)")
 	fs.IntVar(&o.queue, "queue", 0, "requests that may wait for a worker before new ones get 429 (0: 2 x workers)")
 	fs.Var(&o.maxUpload, "max-upload", "largest transcription upload (K, M, G suffixes)")

@@ -39,20 +39,6 @@ type options struct {
 // errUsage marks errors that should print the usage and exit 2.
 var errUsage = errors.New("usage")
 
-// hotwordFlag collects repeated --hotword "phrase[:weight]" values.
-type hotwordFlag struct{ list *[]mynah.Hotword }
-
-func (h hotwordFlag) String() string { return "" }
-
-func (h hotwordFlag) Set(value string) error {
-	hw, err := mynah.ParseHotword(value)
-	if err != nil {
-		return err
-	}
-	*h.list = append(*h.list, hw)
-	return nil
-}
-
 func newFlagSet(o *options, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("transcribe", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -66,7 +52,7 @@ func newFlagSet(o *options, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.lmPath, "lm", "", "language model file, or none (default: the embedded English LM)")
 	fs.IntVar(&o.beam, "beam", 0, "beam width (0: the decoder's default; 1: greedy)")
 	fs.IntVar(&o.nbest, "nbest", 0, "also report the N best alternatives")
-	fs.Var(hotwordFlag{&o.hotwords}, "hotword", `boost a phrase: "phrase[:weight]" (repeatable)`)
+	fs.Var((*mynah.HotwordList)(&o.hotwords), "hotword", `boost a phrase: "phrase[:weight]" (repeatable)`)
 	fs.StringVar(&o.hotwordsFile, "hotwords-file", "", "file of hotwords, one \"phrase[:weight]\" per line")
 	fs.IntVar(&o.jobs, "j", 1, "transcribe N files concurrently (output stays in input order)")
 	fs.IntVar(&o.threads, "threads", 0, "threads per file (0: automatic)")
