@@ -6,6 +6,7 @@
 //	train tts     [flags]   the TTS voice
 //	train emotion [flags]   the emotion tagger
 //	train punct   [flags]   the punctuation and casing tagger
+//	train vocoder [flags]   the TTS vocoder (harmonic plus noise)
 //
 // Long runs are resumable: they checkpoint into a work directory outside
 // the repository and continue from it when started again. SIGINT or
@@ -37,6 +38,7 @@ var subcommands = map[string]func(ctx context.Context, args []string, stdout, st
 	"punct":   runPunct,
 	"emotion": runEmotion,
 	"g2p":     g2ptrain.Main,
+	"vocoder": runVocoder,
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -71,6 +73,7 @@ subcommands:
   tts       train the TTS voice
   emotion   train the emotion tagger
   punct     train the punctuation and casing tagger
+  vocoder   train the TTS vocoder (harmonic plus noise)
 
 Run "train SUBCOMMAND -h" for its flags.
 `)
