@@ -95,21 +95,19 @@ type Event struct {
 // EnergyDetector is a streaming energy VAD. It is not safe for concurrent
 // use; make one per stream.
 type EnergyDetector struct {
-	cfg         EnergyConfig
-	frameLen    int
-	frame       []float32
-	filled      int
-	frames      int64 // frames completed
-	noiseDB     float64
-	noiseInit   bool
-	inSpeech    bool
-	speechRun   int // consecutive speech frames while not in speech
-	silenceRun  int // consecutive silence frames while in speech
-	runStart    int64
-	minSpeech   int
-	minSilence  int
-	frameEnergy []float64 // per completed frame, dB (kept only when recording)
-	record      bool
+	cfg        EnergyConfig
+	frameLen   int
+	frame      []float32
+	filled     int
+	frames     int64 // frames completed
+	noiseDB    float64
+	noiseInit  bool
+	inSpeech   bool
+	speechRun  int // consecutive speech frames while not in speech
+	silenceRun int // consecutive silence frames while in speech
+	runStart   int64
+	minSpeech  int
+	minSilence int
 }
 
 // NewEnergyDetector returns a detector for cfg.
@@ -169,9 +167,6 @@ func frameDB(frame []float32) float64 {
 func (d *EnergyDetector) step(db float64, events []Event) []Event {
 	idx := d.frames
 	d.frames++
-	if d.record {
-		d.frameEnergy = append(d.frameEnergy, db)
-	}
 	// The noise floor follows quiet frames quickly and loud ones slowly:
 	// an asymmetric tracker in the spirit of minimum statistics (Martin, 2001).
 	if !d.noiseInit {

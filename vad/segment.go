@@ -18,42 +18,70 @@ type Chunk struct {
 	Samples []float32
 }
 
-// Segmenter cuts a stream into speech segments of at most MaxMs, in pauses
-// found by an EnergyDetector. Over-long speech is split at its quietest
-// point (smoothed frame energy) in the second half of the allowed length,
-// which falls between words rather than inside one. It keeps only the
-// audio of the segment in progress, so memory stays bounded on recordings
-// of any length. Not safe for concurrent use.
+// Segmenter cuts a stream into speech segments of at most a maximum
+// length, in pauses found by a Detector. Over-long speech is split at its
+// quietest point (smoothed frame energy) in the second half of the allowed
+// length, which falls between words rather than inside one. It keeps only
+// the audio of the segment in progress, so memory stays bounded on
+// recordings of any length. Not safe for concurrent use.
 type Segmenter struct {
-	det       *EnergyDetector
+	det       Detector
 	maxFrames int
 	padFrames int
 	frameLen  int64
 
 	buf      []float32 // audio from bufStart on
-	energy   []float64 // per frame of buf, dB
+	energy   []float64 // per whole frame of buf, dB
 	bufStart int64
 	pushed   int64
 	segStart int64 // start of the open segment, or -1
 	events   []Event
 }
 
-// NewSegmenter returns a segmenter; maxMs bounds every segment's length.
+// SegmentConfig bounds the segments a Segmenter cuts.
+type SegmentConfig struct {
+	// MaxMs bounds every segment's length.
+	MaxMs int `json:"max_ms"`
+	// PadMs widens each segment on both sides (within the audio).
+	PadMs int `json:"pad_ms"`
+	// FrameMs is the energy frame in which cut points are searched; 0
+	// means 10 ms.
+	FrameMs int `json:"frame_ms"`
+}
+
+// NewSegmenter returns a segmenter over an EnergyDetector of cfg, padded
+// by cfg.PadMs; maxMs bounds every segment's length.
 func NewSegmenter(cfg EnergyConfig, maxMs int) (*Segmenter, error) {
 	det, err := NewEnergyDetector(cfg)
 	if err != nil {
 		return nil, err
 	}
 	cfg = det.cfg
-	if maxMs < 4*cfg.FrameMs || maxMs > 3600_000 {
-		return nil, fmt.Errorf("vad: maximum segment %d ms outside %d..3600000", maxMs, 4*cfg.FrameMs)
+	return NewSegmenterFor(det, SegmentConfig{MaxMs: maxMs, PadMs: cfg.PadMs, FrameMs: cfg.FrameMs})
+}
+
+// NewSegmenterFor returns a segmenter that finds pauses with det (an
+// EnergyDetector or a LearnedDetector, fresh) and cuts as cfg says.
+func NewSegmenterFor(det Detector, cfg SegmentConfig) (*Segmenter, error) {
+	if cfg.FrameMs == 0 {
+		cfg.FrameMs = 10
 	}
-	det.record = true
+	rate := det.SampleRate()
+	switch {
+	case cfg.FrameMs < 1 || cfg.FrameMs > 100:
+		return nil, fmt.Errorf("vad: segment frame %d ms outside 1..100", cfg.FrameMs)
+	case cfg.MaxMs < 4*cfg.FrameMs || cfg.MaxMs > 3600_000:
+		return nil, fmt.Errorf("vad: maximum segment %d ms outside %d..3600000", cfg.MaxMs, 4*cfg.FrameMs)
+	case cfg.PadMs < 0 || cfg.PadMs > 10_000:
+		return nil, fmt.Errorf("vad: segment padding %d ms outside 0..10000", cfg.PadMs)
+	case rate*cfg.FrameMs < 1000:
+		return nil, fmt.Errorf("vad: %d ms frames at %d Hz are empty", cfg.FrameMs, rate)
+	}
 	return &Segmenter{
 		det:       det,
-		maxFrames: maxMs / cfg.FrameMs,
+		maxFrames: cfg.MaxMs / cfg.FrameMs,
 		padFrames: cfg.PadMs / cfg.FrameMs,
-		frameLen:  int64(det.frameLen),
+		frameLen:  int64(rate * cfg.FrameMs / 1000),
 		segStart:  -1,
 	}, nil
 }
@@ -62,9 +90,10 @@ func NewSegmenter(cfg EnergyConfig, maxMs int) (*Segmenter, error) {
 func (s *Segmenter) Push(samples []float32, out []Chunk) []Chunk {
 	s.buf = append(s.buf, samples...)
 	s.pushed += int64(len(samples))
+	for n := int64(len(s.energy)+1) * s.frameLen; n <= int64(len(s.buf)); n += s.frameLen {
+		s.energy = append(s.energy, frameDB(s.buf[n-s.frameLen:n]))
+	}
 	s.events = s.det.Push(samples, s.events[:0])
-	s.energy = append(s.energy, s.det.frameEnergy...)
-	s.det.frameEnergy = s.det.frameEnergy[:0]
 	for _, ev := range s.events {
 		switch ev.Kind {
 		case SpeechStart:
@@ -143,7 +172,7 @@ func (s *Segmenter) emit(end int64, out []Chunk) []Chunk {
 func (s *Segmenter) trim() {
 	keepFrom := s.segStart
 	if keepFrom < 0 {
-		keepFrom = s.pushed - int64(s.padFrames+s.det.minSpeech+1)*s.frameLen
+		keepFrom = s.pushed - int64(s.padFrames)*s.frameLen - int64(s.det.EventDelay())
 	}
 	// Keep frame alignment between buf and energy.
 	keepFrom = s.bufStart + (keepFrom-s.bufStart)/s.frameLen*s.frameLen
@@ -157,9 +186,21 @@ func (s *Segmenter) trim() {
 	}
 }
 
-// Segment cuts a whole recording into speech segments of at most maxMs.
+// Segment cuts a whole recording into speech segments of at most maxMs,
+// with an EnergyDetector of cfg.
 func Segment(samples []float32, cfg EnergyConfig, maxMs int) ([]Chunk, error) {
 	seg, err := NewSegmenter(cfg, maxMs)
+	if err != nil {
+		return nil, err
+	}
+	out := seg.Push(samples, nil)
+	return seg.Flush(out), nil
+}
+
+// SegmentWith cuts a whole recording into segments with a fresh detector
+// (a LearnedDetector from Model.NewDetector, say) as cfg says.
+func SegmentWith(samples []float32, det Detector, cfg SegmentConfig) ([]Chunk, error) {
+	seg, err := NewSegmenterFor(det, cfg)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,165 @@
+package vad
+
+import (
+	"bytes"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/mynah-speech/mynah/nn"
+	"github.com/mynah-speech/mynah/nn/safetensors"
+)
+
+// speechLike is a test signal: tone "words" in faint noise.
+func speechLike(seconds int, seed uint64) []float32 {
+	rng := rand.New(rand.NewPCG(seed, 7))
+	var audio []float32
+	for len(audio) < 16000*seconds {
+		audio = append(audio, noise(200+rng.IntN(600), 0.002, rng)...)
+		audio = append(audio, tone(150+rng.IntN(500), 0.3)...)
+	}
+	return audio[:16000*seconds]
+}
+
+func randomModel(t testing.TB) *Model {
+	t.Helper()
+	m, err := NewModel(DefaultModelConfig(), 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// TestStreamingMatchesForward checks the step-by-step network against the
+// tape's whole-sequence Forward (the training graph), and that chunking
+// does not change a single probability.
+func TestStreamingMatchesForward(t *testing.T) {
+	m := randomModel(t)
+	audio := speechLike(3, 1)
+	feats, T := m.Features(audio)
+	tape := nn.NewTape(1)
+	tape.SetTraining(false)
+	logits := m.Forward(tape, tape.Input([]int{1, T, m.cfg.Feature.NumMels}, feats))
+	steps := logits.Shape[1]
+	if steps != T/m.cfg.Stride {
+		t.Fatalf("Forward gave %d steps for %d frames", steps, T)
+	}
+	probs := m.SpeechProbabilities(audio)
+	if want := (len(audio) + m.cfg.StepSamples() - 1) / m.cfg.StepSamples(); len(probs) != want {
+		t.Fatalf("%d probabilities, want %d regions", len(probs), want)
+	}
+	L := m.cfg.DelaySteps
+	for j := 0; j+L < steps; j++ {
+		want := 1 / (1 + math.Exp(-float64(logits.Data[j+L])))
+		if d := math.Abs(float64(probs[j]) - want); d > 1e-5 {
+			t.Fatalf("region %d: streaming %g, Forward %g", j, probs[j], want)
+		}
+	}
+	for _, chunk := range []int{1, 159, 320, 4000} {
+		st := m.newStepper()
+		var got []float32
+		for i := 0; i < len(audio); i += chunk {
+			st.push(audio[i:min(i+chunk, len(audio))], func(p float32) { got = append(got, p) })
+		}
+		st.pushSilenceUntil(len(probs), func(p float32) { got = append(got, p) })
+		for j := range probs {
+			if got[j] != probs[j] {
+				t.Fatalf("chunk %d: region %d is %g, whole-signal %g", chunk, j, got[j], probs[j])
+			}
+		}
+	}
+}
+
+func TestLearnedDetectorEvents(t *testing.T) {
+	m := randomModel(t)
+	audio := speechLike(4, 2)
+	want := eventsOf(t, m, audio, len(audio))
+	for _, chunk := range []int{1, 333, 16000} {
+		if got := eventsOf(t, m, audio, chunk); !equalEvents(got, want) {
+			t.Errorf("chunk %d: events %v, whole signal %v", chunk, got, want)
+		}
+	}
+	for i, ev := range want {
+		if ev.Sample < 0 || ev.Sample > int64(len(audio)) || (i > 0 && ev.Sample < want[i-1].Sample) {
+			t.Errorf("event %d %+v out of order or range", i, ev)
+		}
+		if wantKind := []EventKind{SpeechStart, SpeechEnd}[i%2]; ev.Kind != wantKind {
+			t.Errorf("event %d is %v, want %v", i, ev.Kind, wantKind)
+		}
+	}
+}
+
+func eventsOf(t *testing.T, m *Model, audio []float32, chunk int) []Event {
+	t.Helper()
+	d, err := m.NewDetector(LearnedConfig{Threshold: 0.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var events []Event
+	for i := 0; i < len(audio); i += chunk {
+		events = d.Push(audio[i:min(i+chunk, len(audio))], events)
+	}
+	return d.Flush(events)
+}
+
+func equalEvents(a, b []Event) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func TestModelRoundTrip(t *testing.T) {
+	m := randomModel(t)
+	var buf bytes.Buffer
+	if err := m.Save(&buf, safetensors.F32); err != nil {
+		t.Fatal(err)
+	}
+	m2, err := LoadModel(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	audio := speechLike(1, 3)
+	a, b := m.SpeechProbabilities(audio), m2.SpeechProbabilities(audio)
+	for i := range a {
+		if a[i] != b[i] {
+			t.Fatalf("region %d: %g before saving, %g after", i, a[i], b[i])
+		}
+	}
+	if n := nn.CountParams(m.Params()); n > maxModelParams {
+		t.Errorf("%d parameters", n)
+	}
+}
+
+func TestModelConfigErrors(t *testing.T) {
+	for name, edit := range map[string]func(*ModelConfig){
+		"centred":   func(c *ModelConfig) { c.Feature.Center = "reflect" },
+		"channels":  func(c *ModelConfig) { c.Channels = 0 },
+		"too big":   func(c *ModelConfig) { c.Channels = 400 },
+		"stride":    func(c *ModelConfig) { c.StemKernel = 1 },
+		"dilation":  func(c *ModelConfig) { c.Dilations = []int{0} },
+		"norm dims": func(c *ModelConfig) { c.Norm.Mean = c.Norm.Mean[:3]; c.Norm.Std = c.Norm.Std[:3] },
+		"delay":     func(c *ModelConfig) { c.DelaySteps = -1 },
+	} {
+		c := DefaultModelConfig()
+		edit(&c)
+		if _, err := NewModel(c, 1); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	if _, err := LoadModel([]byte("not a model")); err == nil {
+		t.Error("garbage loaded")
+	}
+}
+
+func TestLookAhead(t *testing.T) {
+	c := DefaultModelConfig()
+	if ms := c.LookAhead() * 1000 / c.Feature.SampleRate; ms > 100 {
+		t.Errorf("look-ahead %d ms, the issue allows 100", ms)
+	}
+}
