@@ -51,6 +51,8 @@ func runASR(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	noAugment := fs.Bool("no-augment", false, "turn off every augmentation (waveform and SpecAugment)")
 	fs.IntVar(&opts.InterBlock, "inter-block", opts.InterBlock, "intermediate CTC loss on this block's output (0: off)")
 	fs.Float64Var(&opts.InterWeight, "inter-weight", opts.InterWeight, "weight of the intermediate CTC loss")
+	fs.IntVar(&opts.PhoneBlock, "phone-block", opts.PhoneBlock, "block whose output feeds the auxiliary phone-CTC head")
+	fs.Float64Var(&opts.PhoneWeight, "phone-weight", opts.PhoneWeight, "weight of the auxiliary phone-CTC loss (0: off; a model without the head gets one)")
 	fs.Int64Var(&opts.CleanSteps, "clean-steps", opts.CleanSteps, "train the first N steps without augmentation or chunk masks")
 	fs.Float64Var(&opts.ChunkProb, "chunk-prob", opts.ChunkProb, "share of steps trained with a random attention chunk (streaming)")
 	export := fs.String("export", "", "instead of training, write the run's best weights (or, with --from-checkpoint, the checkpoint's EMA weights) to this model file")

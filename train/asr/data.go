@@ -6,16 +6,20 @@ import (
 	"math"
 	"math/rand/v2"
 	"sort"
+	"strings"
 
 	"github.com/mynah-speech/mynah/acoustic"
 	"github.com/mynah-speech/mynah/audio"
 	"github.com/mynah-speech/mynah/corpora"
+	"github.com/mynah-speech/mynah/g2p"
 )
 
 // utterance is one training or dev example.
 type utterance struct {
 	entry  corpora.Entry
 	labels []int
+	// phones are the ARPAbet labels (no stress) of the phone-CTC head.
+	phones []int
 	// samples is the utterance's duration in samples at 16 kHz, as cached
 	// (or estimated from the manifest before decoding).
 	samples int
@@ -68,7 +72,7 @@ func loadUtterances(paths []string, vocab acoustic.Vocab, maxSeconds float64, ca
 					n = k
 				}
 			}
-			out = append(out, utterance{entry: e, labels: labels, samples: n})
+			out = append(out, utterance{entry: e, labels: labels, phones: phoneLabels(e.Text), samples: n})
 		}
 	}
 	if len(dropped) > 0 {
@@ -142,4 +146,16 @@ func denseShare(utts []utterance, cfg acoustic.Config, hopSamples int, ratio flo
 		}
 	}
 	return float64(dense) / float64(len(utts))
+}
+
+// phoneLabels spells text's words in ARPAbet without stress (g2p's
+// dictionary, its learned model for the rest), as labels of
+// g2p.PhoneSet(false), word after word with nothing between words.
+func phoneLabels(text string) []int {
+	set := g2p.PhoneSet(false)
+	var out []int
+	for _, w := range strings.Fields(text) {
+		out, _ = set.Encode(out, g2p.StripStress(g2p.Phones(w)))
+	}
+	return out
 }

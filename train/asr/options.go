@@ -68,6 +68,13 @@ type Options struct {
 	// through the shared output layer, weighted InterWeight (0: off).
 	InterBlock  int     `json:"inter_block"`
 	InterWeight float64 `json:"inter_weight"`
+	// PhoneWeight weights the auxiliary phone-CTC loss (ARPAbet without
+	// stress, from g2p) on block PhoneBlock's output (0: off). Phones are
+	// a more acoustic target than English spelling, so the lower blocks
+	// learn to hear sooner; the head is not used at inference. A model
+	// without a phone head (an --init file, an older run) gets one.
+	PhoneBlock  int     `json:"phone_block"`
+	PhoneWeight float64 `json:"phone_weight"`
 
 	// CleanSteps trains the first steps without augmentation or chunk
 	// masks: CTC models leave their all-blank plateau much sooner on the
@@ -114,6 +121,8 @@ func DefaultOptions() Options {
 		CleanSteps:      1500,
 		InterBlock:      3,
 		InterWeight:     0.3,
+		PhoneBlock:      3,
+		PhoneWeight:     0.3,
 		EvalEvery:       250,
 		CheckpointEvery: 50,
 	}
@@ -181,6 +190,9 @@ func (o Options) Validate() error {
 	}
 	if o.ChunkProb < 0 || o.ChunkProb > 1 || o.NoiseProb < 0 || o.NoiseProb > 1 || o.ReverbProb < 0 || o.ReverbProb > 1 || o.TelephoneProb < 0 || o.TelephoneProb > 1 {
 		errs = append(errs, errors.New("chunk_prob, noise_prob, reverb_prob and telephone_prob must be in [0, 1]"))
+	}
+	if o.PhoneWeight < 0 || o.PhoneWeight > 1 || o.PhoneWeight > 0 && (o.PhoneBlock < 1 || o.PhoneBlock > o.Model.Blocks) {
+		errs = append(errs, fmt.Errorf("phone_block %d must be in 1..%d and phone_weight %g in [0, 1]", o.PhoneBlock, o.Model.Blocks, o.PhoneWeight))
 	}
 	if o.InterWeight < 0 || o.InterWeight >= 1 || o.InterBlock < 0 || o.InterBlock >= o.Model.Blocks && o.InterBlock != 0 {
 		errs = append(errs, fmt.Errorf("inter_block %d must be below blocks %d and inter_weight %g in [0, 1)", o.InterBlock, o.Model.Blocks, o.InterWeight))

@@ -17,6 +17,7 @@ import (
 	"github.com/mynah-speech/mynah/augment"
 	"github.com/mynah-speech/mynah/corpora"
 	"github.com/mynah-speech/mynah/dsp/feature"
+	"github.com/mynah-speech/mynah/g2p"
 	"github.com/mynah-speech/mynah/nn"
 	"github.com/mynah-speech/mynah/nn/safetensors"
 )
@@ -193,9 +194,10 @@ func Train(ctx context.Context, opts Options) error {
 				f.epoch = prog.Epoch
 			}
 			parts := shard(batch, train, opts.Workers)
-			tokens, audioSecs := 0, 0.0
+			tokens, phoneTokens, audioSecs := 0, 0, 0.0
 			for _, idx := range batch {
 				tokens += len(train[idx].labels)
+				phoneTokens += len(train[idx].phones)
 				audioSecs += float64(train[idx].samples) / 16000
 			}
 			stepRNG := rand.New(rand.NewPCG(opts.Seed, uint64(step)))
@@ -225,15 +227,27 @@ func Train(ctx context.Context, opts Options) error {
 				if err != nil {
 					return nil, err
 				}
-				if out.InterLogits == nil {
-					return t.Scale(loss, 1/float32(tokens)), nil
+				total := t.Scale(loss, 1/float32(tokens))
+				if out.InterLogits != nil {
+					inter, err := t.CTCLoss(out.InterLogits, out.Lengths, labels, ctc)
+					if err != nil {
+						return nil, err
+					}
+					iw := float32(opts.InterWeight)
+					total = t.Add(t.Scale(loss, (1-iw)/float32(tokens)), t.Scale(inter, iw/float32(tokens)))
 				}
-				inter, err := t.CTCLoss(out.InterLogits, out.Lengths, labels, ctc)
-				if err != nil {
-					return nil, err
+				if out.PhoneLogits != nil && opts.PhoneWeight > 0 && phoneTokens > 0 {
+					phones := make([][]int, len(parts[w]))
+					for i, idx := range parts[w] {
+						phones[i] = train[idx].phones
+					}
+					ph, err := t.CTCLoss(out.PhoneLogits, out.Lengths, phones, ctc)
+					if err != nil {
+						return nil, err
+					}
+					total = t.Add(total, t.Scale(ph, float32(opts.PhoneWeight)/float32(phoneTokens)))
 				}
-				iw := float32(opts.InterWeight)
-				return t.Add(t.Scale(loss, (1-iw)/float32(tokens)), t.Scale(inter, iw/float32(tokens))), nil
+				return total, nil
 			})
 			if err != nil {
 				return fmt.Errorf("train asr: step %d: %w", step, err)
@@ -378,11 +392,44 @@ func setupModel(opts Options, data *corpusData, log io.Writer) (*acoustic.Model,
 		info = runInfo{Model: opts.Model, FrontEnd: front, Created: time.Now().UTC()}
 		fmt.Fprintf(log, "front-end normalisation measured on the training data\n")
 	}
+	if opts.PhoneWeight > 0 && len(info.Model.PhoneVocab) == 0 {
+		var err error
+		if m, err = withPhoneHead(m, opts.PhoneBlock, opts.Seed); err != nil {
+			return nil, info, err
+		}
+		info.Model = m.Config()
+		fmt.Fprintf(log, "phone-CTC head of %d labels on block %d\n", len(info.Model.PhoneVocab), opts.PhoneBlock)
+	}
 	raw, _ := json.MarshalIndent(info, "", "  ")
 	if err := writeAtomic(runPath, raw); err != nil {
 		return nil, info, err
 	}
 	return m, info, nil
+}
+
+// withPhoneHead returns a copy of m with a freshly initialised phone-CTC
+// head (ARPAbet without stress) on block, every other weight copied.
+func withPhoneHead(m *acoustic.Model, block int, seed uint64) (*acoustic.Model, error) {
+	cfg := m.Config()
+	cfg.PhoneVocab = g2p.PhoneSet(false).Labels()
+	cfg.PhoneHeadBlock = block
+	out, err := acoustic.New(cfg, m.FrontEnd(), seed)
+	if err != nil {
+		return nil, fmt.Errorf("train asr: phone head: %w", err)
+	}
+	old := make(map[string]*nn.Param, len(m.Params()))
+	for _, p := range m.Params() {
+		old[p.Name] = p
+	}
+	for _, p := range out.Params() {
+		if q, ok := old[p.Name]; ok {
+			if len(q.Value) != len(p.Value) {
+				return nil, fmt.Errorf("train asr: phone head: %s has %d values, want %d", p.Name, len(q.Value), len(p.Value))
+			}
+			copy(p.Value, q.Value)
+		}
+	}
+	return out, nil
 }
 
 // measureFrontEnd computes global mean and variance of the log-mel

@@ -13,6 +13,8 @@ import (
 	"github.com/mynah-speech/mynah/acoustic"
 	"github.com/mynah-speech/mynah/audio"
 	"github.com/mynah-speech/mynah/corpora"
+	"github.com/mynah-speech/mynah/dsp/feature"
+	"github.com/mynah-speech/mynah/g2p"
 	"github.com/mynah-speech/mynah/nn/safetensors"
 )
 
@@ -55,6 +57,67 @@ func tinyOptions(t *testing.T, manifest, work string) Options {
 		Model:    cfg, Workers: 2, BatchSeconds: 2, MaxSeconds: 1,
 		WarmupSteps: 2, TotalSteps: 100, EvalEvery: 2, CheckpointEvery: 1,
 		SpeedPerturb: true, NoiseProb: 0,
+		PhoneBlock: 1, PhoneWeight: 0.3,
+	}
+}
+
+func TestPhoneLabels(t *testing.T) {
+	set := g2p.PhoneSet(false)
+	for _, tc := range []struct{ text, want string }{
+		{"hello world", "HH AH L OW W ER L D"},
+		{"a", "AH"},
+		{"", ""},
+	} {
+		var got []string
+		for _, l := range phoneLabels(tc.text) {
+			p, ok := set.Phone(l)
+			if !ok {
+				t.Fatalf("%q: label %d is no phone", tc.text, l)
+			}
+			got = append(got, p.String())
+		}
+		if strings.Join(got, " ") != tc.want {
+			t.Errorf("phoneLabels(%q) = %v, want %s", tc.text, got, tc.want)
+		}
+	}
+}
+
+func TestWithPhoneHeadKeepsWeights(t *testing.T) {
+	opts := tinyOptions(t, "", "")
+	norm := feature.Norm{Mean: make([]float32, opts.Model.Mels), Std: make([]float32, opts.Model.Mels)}
+	for i := range norm.Std {
+		norm.Std[i] = 1
+	}
+	m, err := acoustic.New(opts.Model, acoustic.FrontEnd{Features: feature.DefaultASR(), Norm: norm}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := withPhoneHead(m, 1, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := len(h.Config().PhoneVocab); got != g2p.PhoneSet(false).Size() {
+		t.Fatalf("phone vocab has %d labels", got)
+	}
+	old := map[string][]float32{}
+	for _, p := range m.Params() {
+		old[p.Name] = p.Value
+	}
+	added := 0
+	for _, p := range h.Params() {
+		v, ok := old[p.Name]
+		if !ok {
+			added++
+			continue
+		}
+		for i := range v {
+			if v[i] != p.Value[i] {
+				t.Fatalf("%s[%d] changed", p.Name, i)
+			}
+		}
+	}
+	if added != 2 {
+		t.Errorf("%d new tensors, want the phone head's weight and bias", added)
 	}
 }
 
