@@ -14,6 +14,7 @@ import (
 	"github.com/mynah-speech/mynah/acoustic"
 	"github.com/mynah-speech/mynah/audio"
 	"github.com/mynah-speech/mynah/decoder"
+	"github.com/mynah-speech/mynah/emotion"
 	"github.com/mynah-speech/mynah/lm"
 	"github.com/mynah-speech/mynah/models"
 	"github.com/mynah-speech/mynah/punct"
@@ -46,6 +47,9 @@ type Config struct {
 	Raw bool
 	// MaxSegment bounds the length of each recognised piece; 0 means 20 s.
 	MaxSegment time.Duration
+	// Emotion tags the recording and each segment with the embedded
+	// emotion model (Transcript.Emotion, Segment.Emotion).
+	Emotion bool
 }
 
 // Recognizer turns audio into text. It is safe for concurrent use: each
@@ -57,7 +61,8 @@ type Recognizer struct {
 	dec     *decoder.Decoder
 	hot     *decoder.Hotwords
 	greedy  bool
-	punct   *punct.Model // nil with Config.Raw
+	punct   *punct.Model    // nil with Config.Raw
+	emotion *emotion.Tagger // nil without Config.Emotion
 	runners sync.Pool
 }
 
@@ -118,6 +123,11 @@ func NewRecognizer(cfg Config) (*Recognizer, error) {
 			return nil, fmt.Errorf("embedded punctuation model: %w", err)
 		}
 	}
+	if cfg.Emotion {
+		if r.emotion, err = newEmotionTagger(model); err != nil {
+			return nil, err
+		}
+	}
 	return r, nil
 }
 
@@ -167,10 +177,11 @@ func (r *Recognizer) runner() (*acoustic.Runner, error) {
 
 // segmentResult is one recognised piece of a recording.
 type segmentResult struct {
-	span  vad.Span
-	hyps  []decoder.Hypothesis
-	err   error
-	ready chan struct{}
+	span    vad.Span
+	hyps    []decoder.Hypothesis
+	emotion emotion.Result // with Config.Emotion
+	err     error
+	ready   chan struct{}
 }
 
 // Transcribe reads src to its end and returns its transcript. Audio at any
@@ -211,6 +222,9 @@ func (r *Recognizer) Transcribe(ctx context.Context, src audio.Source) (Transcri
 				defer wg.Done()
 				defer func() { <-sem; close(res.ready) }()
 				res.hyps, res.err = r.recognise(c.Samples)
+				if res.err == nil && r.emotion != nil {
+					res.emotion, res.err = r.tagEmotion(ctx, c.Samples)
+				}
 			}(c)
 		}
 	}
@@ -260,9 +274,19 @@ func (r *Recognizer) Transcribe(ctx context.Context, src audio.Source) (Transcri
 			})
 		}
 		tr.Segments = append(tr.Segments, Segment{Start: round3(offset), End: round3(float64(res.span.End) / sampleRate), Text: best.Text})
+		if r.emotion != nil {
+			tr.Segments[len(tr.Segments)-1].Emotion = emotionOf(res.emotion)
+		}
 		texts = append(texts, best.Text)
 	}
 	tr.Text = strings.Join(texts, " ")
+	if r.emotion != nil {
+		pieces := make([]emotion.Result, len(results))
+		for i, res := range results {
+			pieces[i] = res.emotion
+		}
+		tr.Emotion = overallEmotion(pieces)
+	}
 	tr.DisplayText = r.display(tr.Text)
 	if r.cfg.NBest > 0 && len(results) == 1 && len(results[0].hyps) > 0 {
 		for _, h := range results[0].hyps {

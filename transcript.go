@@ -35,6 +35,9 @@ type Transcript struct {
 	Warning string `json:"warning,omitempty"`
 	// Error replaces everything else when the input failed.
 	Error string `json:"error,omitempty"`
+	// Emotion is the recording's emotion (with Config.Emotion): the
+	// speech-weighted mean over its segments.
+	Emotion *Emotion `json:"emotion,omitempty"`
 }
 
 // Word is one recognised word with its time span in seconds from the start
@@ -51,6 +54,8 @@ type Segment struct {
 	Start float64 `json:"start"`
 	End   float64 `json:"end"`
 	Text  string  `json:"text"`
+	// Emotion is the segment's emotion (with Config.Emotion).
+	Emotion *Emotion `json:"emotion,omitempty"`
 }
 
 // Alternative is one hypothesis of an N-best list with its total log score.
