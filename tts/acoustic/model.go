@@ -1,0 +1,264 @@
+package acoustic
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/mynah-speech/mynah/nn"
+)
+
+// Model holds the weights. It is immutable after New or Load and safe for
+// concurrent use: every pass records on the caller's nn.Tape.
+type Model struct {
+	cfg    Config
+	index  map[string]int
+	params []*nn.Param
+
+	embed    *nn.Param // [V, D]
+	encoder  []convBlock
+	encLnG   *nn.Param
+	encLnB   *nn.Param
+	duration predictor
+	pitch    predictor
+	energy   predictor
+	pitchW   *nn.Param // [D, 1, K]: phone pitch → D
+	pitchB   *nn.Param
+	energyW  *nn.Param
+	energyB  *nn.Param
+	posW     *nn.Param // [D, 2]: position inside the symbol → D
+	decoder  []convBlock
+	decLnG   *nn.Param
+	decLnB   *nn.Param
+	outW     *nn.Param // [Mels+3, D]: mels, ln F0, two voicing logits
+	outB     *nn.Param
+
+	// Aligner (training only; shipped so training can resume from a file).
+	keyW1, keyB1 *nn.Param // [2A, D, 3]
+	keyW2, keyB2 *nn.Param // [A, 2A, 1]
+	qW1, qB1     *nn.Param // [2A, Mels, 3]
+	qW2, qB2     *nn.Param // [A, 2A, 1]
+}
+
+// convBlock is a pre-norm residual block of two convolutions with a ReLU
+// between them: x + Conv(ReLU(Conv(LN(x)))).
+type convBlock struct {
+	lnG, lnB *nn.Param
+	w1, b1   *nn.Param // [D, D, K]
+	w2, b2   *nn.Param
+	dilation int
+}
+
+// predictor is FastSpeech's variance predictor: two kernel-K convolutions
+// with ReLU and layer norm, then a linear map to one value per symbol.
+type predictor struct {
+	w1, b1   *nn.Param // [P, D, K]
+	ln1G     *nn.Param
+	ln1B     *nn.Param
+	w2, b2   *nn.Param // [P, P, K]
+	ln2G     *nn.Param
+	ln2B     *nn.Param
+	outW     *nn.Param // [1, P]
+	outB     *nn.Param
+	inputDim int
+}
+
+// New returns a model with weights initialised from seed.
+func New(cfg Config, seed uint64) (*Model, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	m := &Model{cfg: cfg, index: make(map[string]int, len(cfg.Symbols))}
+	for i, s := range cfg.Symbols {
+		m.index[s] = i
+	}
+	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	weight := func(name string, fanIn int, shape ...int) *nn.Param {
+		p := nn.NewParam(name, shape...)
+		bound := float32(math.Sqrt(3.0 / float64(fanIn)))
+		for i := range p.Value {
+			p.Value[i] = (2*rng.Float32() - 1) * bound
+		}
+		m.params = append(m.params, p)
+		return p
+	}
+	bias := func(name string, n int) *nn.Param {
+		p := nn.NewParam(name, n)
+		m.params = append(m.params, p)
+		return p
+	}
+	gain := func(name string, n int) *nn.Param {
+		p := bias(name, n)
+		for i := range p.Value {
+			p.Value[i] = 1
+		}
+		return p
+	}
+	D, K, P, A := cfg.Dim, cfg.Kernel, cfg.PredictorDim, cfg.AlignDim
+	block := func(pre string, dilation int) convBlock {
+		b := convBlock{
+			lnG: gain(pre+".norm.weight", D), lnB: bias(pre+".norm.bias", D),
+			w1: weight(pre+".conv1.weight", D*K, D, D, K), b1: bias(pre+".conv1.bias", D),
+			w2: weight(pre+".conv2.weight", D*K, D, D, K), b2: bias(pre+".conv2.bias", D),
+			dilation: dilation,
+		}
+		scaleParam(b.w2, 0.5) // the residual path dominates at the start
+		return b
+	}
+	pred := func(pre string) predictor {
+		return predictor{
+			w1: weight(pre+".conv1.weight", D*K, P, D, K), b1: bias(pre+".conv1.bias", P),
+			ln1G: gain(pre+".norm1.weight", P), ln1B: bias(pre+".norm1.bias", P),
+			w2: weight(pre+".conv2.weight", P*K, P, P, K), b2: bias(pre+".conv2.bias", P),
+			ln2G: gain(pre+".norm2.weight", P), ln2B: bias(pre+".norm2.bias", P),
+			outW: weight(pre+".out.weight", P, 1, P), outB: bias(pre+".out.bias", 1),
+			inputDim: D,
+		}
+	}
+	m.embed = weight("embed.weight", 1, len(cfg.Symbols), D)
+	scaleParam(m.embed, 0.3)
+	for i := 0; i < cfg.EncoderBlocks; i++ {
+		m.encoder = append(m.encoder, block(fmt.Sprintf("encoder.%d", i), 1))
+	}
+	m.encLnG, m.encLnB = gain("encoder.norm.weight", D), bias("encoder.norm.bias", D)
+	m.duration = pred("duration")
+	m.pitch = pred("pitch")
+	m.energy = pred("energy")
+	m.pitchW, m.pitchB = weight("pitch_embed.weight", K, D, 1, K), bias("pitch_embed.bias", D)
+	m.energyW, m.energyB = weight("energy_embed.weight", K, D, 1, K), bias("energy_embed.bias", D)
+	m.posW = weight("position.weight", 2, D, 2)
+	for i := 0; i < cfg.DecoderBlocks; i++ {
+		m.decoder = append(m.decoder, block(fmt.Sprintf("decoder.%d", i), 1<<(i%cfg.DecoderDilation)))
+	}
+	m.decLnG, m.decLnB = gain("decoder.norm.weight", D), bias("decoder.norm.bias", D)
+	m.outW, m.outB = weight("out.weight", D, cfg.Mels+3, D), bias("out.bias", cfg.Mels+3)
+	m.keyW1, m.keyB1 = weight("align.key1.weight", 3*D, 2*A, D, 3), bias("align.key1.bias", 2*A)
+	m.keyW2, m.keyB2 = weight("align.key2.weight", 2*A, A, 2*A, 1), bias("align.key2.bias", A)
+	m.qW1, m.qB1 = weight("align.query1.weight", 3*cfg.Mels, 2*A, cfg.Mels, 3), bias("align.query1.bias", 2*A)
+	m.qW2, m.qB2 = weight("align.query2.weight", 2*A, A, 2*A, 1), bias("align.query2.bias", A)
+	return m, nil
+}
+
+func scaleParam(p *nn.Param, s float32) {
+	for i := range p.Value {
+		p.Value[i] *= s
+	}
+}
+
+// Config returns the architecture and statistics.
+func (m *Model) Config() Config { return m.cfg }
+
+// Params returns the trainable tensors in a fixed order.
+func (m *Model) Params() []*nn.Param { return m.params }
+
+// Encode maps symbols to embedding rows; an unknown symbol is an error
+// wrapping ErrUnknownSymbol.
+func (m *Model) Encode(symbols []string) ([]int, error) {
+	ids := make([]int, len(symbols))
+	for i, s := range symbols {
+		id, ok := m.index[s]
+		if !ok {
+			return nil, fmt.Errorf("symbol %d %q: %w", i, s, ErrUnknownSymbol)
+		}
+		ids[i] = id
+	}
+	return ids, nil
+}
+
+// conv is a "same" convolution over time of x [B,T,Cin] with w [Cout,Cin,K].
+func conv(t *nn.Tape, x *nn.Var, w, b *nn.Param, dilation int) *nn.Var {
+	k := w.Shape[2]
+	pad := dilation * (k - 1) / 2
+	return t.Conv1D(x, t.Param(w), t.Param(b), 1, pad, pad, dilation, 1)
+}
+
+func (blk *convBlock) forward(t *nn.Tape, x *nn.Var, lens []int, drop float32) *nn.Var {
+	h := t.LayerNorm(x, t.Param(blk.lnG), t.Param(blk.lnB), 1e-5)
+	h = t.ReLU(conv(t, h, blk.w1, blk.b1, blk.dilation))
+	h = t.Dropout(h, drop)
+	h = conv(t, h, blk.w2, blk.b2, blk.dilation)
+	h = t.Dropout(h, drop)
+	return t.MaskLengths(t.Add(x, h), lens)
+}
+
+// forward returns the predictor's value per symbol, [B,N].
+func (p *predictor) forward(t *nn.Tape, x *nn.Var, lens []int, drop float32) *nn.Var {
+	h := t.ReLU(conv(t, x, p.w1, p.b1, 1))
+	h = t.Dropout(t.LayerNorm(h, t.Param(p.ln1G), t.Param(p.ln1B), 1e-5), drop)
+	h = t.ReLU(conv(t, h, p.w2, p.b2, 1))
+	h = t.Dropout(t.LayerNorm(h, t.Param(p.ln2G), t.Param(p.ln2B), 1e-5), drop)
+	y := t.MaskLengths(t.Linear(h, t.Param(p.outW), t.Param(p.outB)), lens) // [B,N,1]
+	return t.Reshape(y, x.Shape[0], x.Shape[1])
+}
+
+// encode runs the embedding and the encoder: ids [B·N] → emb, enc [B,N,D].
+func (m *Model) encode(t *nn.Tape, ids []int, B, N int, lens []int, drop float32) (emb, enc *nn.Var, err error) {
+	emb, err = t.Embedding(t.Param(m.embed), ids, B, N)
+	if err != nil {
+		return nil, nil, err
+	}
+	emb = t.MaskLengths(emb, lens)
+	x := emb
+	for i := range m.encoder {
+		x = m.encoder[i].forward(t, x, lens, drop)
+	}
+	x = t.MaskLengths(t.LayerNorm(x, t.Param(m.encLnG), t.Param(m.encLnB), 1e-5), lens)
+	return emb, x, nil
+}
+
+// variance adds the embedded phone pitch and energy [B,N] to enc.
+func (m *Model) variance(t *nn.Tape, enc, pitch, energy *nn.Var, lens []int) *nn.Var {
+	B, N := enc.Shape[0], enc.Shape[1]
+	pe := conv(t, t.Reshape(pitch, B, N, 1), m.pitchW, m.pitchB, 1)
+	ee := conv(t, t.Reshape(energy, B, N, 1), m.energyW, m.energyB, 1)
+	return t.MaskLengths(t.Add(enc, t.Add(pe, ee)), lens)
+}
+
+// regulate repeats each symbol's row of x [B,N,D] for its frames
+// (FastSpeech's length regulator) and adds the embedded position inside
+// the symbol; durations[b] holds utterance b's symbol durations, frames
+// beyond its total are zero. T is the padded frame count.
+func (m *Model) regulate(t *nn.Tape, x *nn.Var, durations [][]int, T int) (*nn.Var, []int, error) {
+	B, N, D := x.Shape[0], x.Shape[1], x.Shape[2]
+	ids := make([]int, B*T)
+	pos := make([]float32, B*T*2)
+	lens := make([]int, B)
+	for b := 0; b < B; b++ {
+		f := 0
+		for n, d := range durations[b] {
+			if n >= N {
+				return nil, nil, fmt.Errorf("utterance %d: %d durations for %d symbols", b, len(durations[b]), N)
+			}
+			for k := 0; k < d; k++ {
+				if f >= T {
+					return nil, nil, fmt.Errorf("utterance %d: durations exceed %d frames", b, T)
+				}
+				ids[b*T+f] = b*N + n
+				frac := (float32(k) + 0.5) / float32(d)
+				pos[(b*T+f)*2] = frac
+				pos[(b*T+f)*2+1] = 1 - frac
+				f++
+			}
+		}
+		lens[b] = f
+		for ; f < T; f++ {
+			ids[b*T+f] = b * N
+		}
+	}
+	flat := t.Reshape(x, B*N, D)
+	y, err := t.Embedding(flat, ids, B, T)
+	if err != nil {
+		return nil, nil, err
+	}
+	p := t.Linear(t.Input([]int{B, T, 2}, pos), t.Param(m.posW), nil)
+	return t.MaskLengths(t.Add(y, p), lens), lens, nil
+}
+
+// decode maps regulated frames [B,T,D] to outputs [B,T,Mels+3].
+func (m *Model) decode(t *nn.Tape, x *nn.Var, lens []int, drop float32) *nn.Var {
+	for i := range m.decoder {
+		x = m.decoder[i].forward(t, x, lens, drop)
+	}
+	x = t.LayerNorm(x, t.Param(m.decLnG), t.Param(m.decLnB), 1e-5)
+	return t.Linear(x, t.Param(m.outW), t.Param(m.outB))
+}
