@@ -33,6 +33,7 @@ type options struct {
 	shardIndex   int
 	shardCount   int
 	raw          bool
+	emotion      bool
 	inputs       []string
 }
 
@@ -60,6 +61,7 @@ func newFlagSet(o *options, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.vad, "vad", "on", "cut long recordings in pauses with voice activity detection: on or off")
 	fs.StringVar(&o.shardSpec, "shard", "", "process only shard I of N (I/N, 0-based), by FNV-1a-64 of the path")
 	fs.BoolVar(&o.raw, "raw", false, "plain normalised words: no punctuation or casing")
+	fs.BoolVar(&o.emotion, "emotion", false, `tag the emotion of each file and segment: an "emotion" object in --format json (models/EMOTION.md; the weights are for non-commercial use)`)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: transcribe [flags] FILE|DIR|- ...\n\nTranscribes audio (WAV, FLAC, MP3; raw s16le on stdin with - and --sample-rate).\n\nFlags:\n")
 		fs.PrintDefaults()

@@ -67,6 +67,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		Threads:   o.threads,
 		VAD:       o.vad == "on",
 		Raw:       o.raw,
+		Emotion:   o.emotion,
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "transcribe: %v\n", err)
