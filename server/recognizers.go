@@ -76,10 +76,12 @@ func parsePrompt(prompt string) ([]mynah.Hotword, error) {
 	return out, nil
 }
 
-// forHotwords returns a recognizer with extra hotwords added to the base
-// config's, building it (once) when it is not cached.
-func (rs *recognizers) forHotwords(extra []mynah.Hotword) (transcriber, error) {
-	if len(extra) == 0 {
+// forRequest returns a recognizer with extra hotwords added to the base
+// config's and, with withEmotion, emotion tagging on (mynah.Config.Emotion,
+// as `transcribe --emotion`), building it (once) when it is not cached.
+func (rs *recognizers) forRequest(extra []mynah.Hotword, withEmotion bool) (transcriber, error) {
+	withEmotion = withEmotion && !rs.cfg.Emotion
+	if len(extra) == 0 && !withEmotion {
 		return rs.base, nil
 	}
 	all := append(append([]mynah.Hotword(nil), rs.cfg.Hotwords...), extra...)
@@ -89,6 +91,9 @@ func (rs *recognizers) forHotwords(extra []mynah.Hotword) (transcriber, error) {
 	}
 	sort.Strings(keys)
 	key := strings.Join(keys, ",")
+	if withEmotion {
+		key = "emotion;" + key
+	}
 
 	rs.mu.Lock()
 	var pr *promptRecognizer
@@ -109,6 +114,7 @@ func (rs *recognizers) forHotwords(extra []mynah.Hotword) (transcriber, error) {
 	pr.once.Do(func() {
 		cfg := rs.cfg
 		cfg.Hotwords = all
+		cfg.Emotion = cfg.Emotion || withEmotion
 		pr.rec, pr.err = mynah.NewRecognizer(cfg)
 	})
 	return pr.rec, pr.err

@@ -21,6 +21,7 @@ type transcriptionRequest struct {
 	hotwords []mynah.Hotword
 	words    bool // verbose_json carries words
 	segments bool // verbose_json carries segments
+	emotion  bool // json and verbose_json carry the emotion object
 }
 
 // parseTranscriptionFields validates the form's fields, as the OpenAI API
@@ -72,10 +73,7 @@ func (s *Server) parseTranscriptionFields(form *uploadForm) (transcriptionReques
 		if err != nil {
 			return req, badRequest("emotion", "invalid_value", "emotion %q: want true or false", e)
 		}
-		if on {
-			return req, newError(http.StatusNotImplemented, typeInvalidRequest, "emotion_unavailable", "emotion",
-				"emotion tagging is not available in this build yet")
-		}
+		req.emotion = on
 	}
 	hotwords, err := parsePrompt(form.value("prompt"))
 	if err != nil {
@@ -150,7 +148,7 @@ func (s *Server) handleTranscription(w http.ResponseWriter, r *http.Request) *ap
 	if apiErr != nil {
 		return apiErr
 	}
-	rec, err := s.recs.forHotwords(req.hotwords)
+	rec, err := s.recs.forRequest(req.hotwords, req.emotion)
 	if err != nil {
 		return badRequest("prompt", "invalid_prompt", "prompt: %v", err)
 	}
@@ -256,6 +254,9 @@ type verboseTranscript struct {
 func writeTranscript(w http.ResponseWriter, req transcriptionRequest, tr mynah.Transcript) *apiError {
 	tr = completeTranscript(tr)
 	tr.File, tr.ID = "", ""
+	if !req.emotion {
+		tr = withoutEmotion(tr)
+	}
 	var b bytes.Buffer
 	contentType := "text/plain; charset=utf-8"
 	var err error
@@ -263,9 +264,10 @@ func writeTranscript(w http.ResponseWriter, req transcriptionRequest, tr mynah.T
 	case "json":
 		contentType = "application/json"
 		err = json.NewEncoder(&b).Encode(struct {
-			Text    string `json:"text"`
-			Warning string `json:"warning,omitempty"`
-		}{transcriptText(tr), tr.Warning})
+			Text    string         `json:"text"`
+			Warning string         `json:"warning,omitempty"`
+			Emotion *mynah.Emotion `json:"emotion,omitempty"`
+		}{transcriptText(tr), tr.Warning, tr.Emotion})
 	case "verbose_json":
 		contentType = "application/json"
 		v := verboseTranscript{Task: "transcribe", Language: "english", Transcript: tr}
@@ -289,4 +291,17 @@ func writeTranscript(w http.ResponseWriter, req transcriptionRequest, tr mynah.T
 	w.Header().Set("Content-Length", strconv.Itoa(b.Len()))
 	w.Write(b.Bytes())
 	return nil
+}
+
+// withoutEmotion drops the emotion objects of a recognizer configured to
+// tag (mynah.Config.Emotion) from an answer that did not ask for them.
+func withoutEmotion(tr mynah.Transcript) mynah.Transcript {
+	tr.Emotion = nil
+	segs := make([]mynah.Segment, len(tr.Segments))
+	for i, seg := range tr.Segments {
+		seg.Emotion = nil
+		segs[i] = seg
+	}
+	tr.Segments = segs
+	return tr
 }

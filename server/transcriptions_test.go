@@ -111,7 +111,7 @@ func TestTranscriptionErrors(t *testing.T) {
 		{"model", withFile(short, "model", "gpt-9"), 400, "model_not_found", "model"},
 		{"temperature", withFile(short, "temperature", "hot"), 400, "invalid_value", "temperature"},
 		{"prompt", withFile(short, "prompt", "mynah:lots"), 400, "invalid_prompt", "prompt"},
-		{"emotion", withFile(short, "emotion", "true"), 501, "emotion_unavailable", "emotion"},
+		{"emotion", withFile(short, "emotion", "yes please"), 400, "invalid_value", "emotion"},
 		{"two files", func() (io.Reader, string) {
 			b, ct := form(t, short)
 			s := strings.Replace(b.String(), "--\r\n", "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"b.wav\"\r\n\r\nxx\r\n--"+ct[strings.Index(ct, "=")+1:]+"--\r\n", 1)
