@@ -1,0 +1,39 @@
+// Package vad is the training recipe of the learned voice activity
+// detector (package vad's Model) and the evaluation set both detectors are
+// scored on.
+//
+// # Labels from construction
+//
+// No corpus marks where speech is, so the recipe builds recordings whose
+// answer it knows: utterances placed one after another with gaps between
+// them. Each utterance's leading and trailing silence is measured by energy
+// on its clean audio (10 ms frames within 35 dB of its loudest and above
+// −55 dBFS), so the reference speech span is exact however noisy the mix
+// later becomes. Training scenes (8 s crops) take utterances of the training
+// speakers with gaps of 0.05–2 s, one in ten has no speech at all, and they
+// are mixed at −5 to 20 dB SNR with the training noise types of ../shared/
+// noise, coloured noise (1/f^β, β from −1 to 2) or generated music
+// (harmonic notes, vibrato, percussion), then set to a random level.
+//
+// # The evaluation set
+//
+// BuildEvalScenes concatenates every dev-split utterance (FSDD digits of the
+// dev speaker, speechocean762, Kathleen, LJSpeech and LibriSpeech dev
+// utterances) into one-minute scenes, in an order and with gaps (uniform
+// 0.2–2 s) fixed by EvalSeed; Scene.Noisy adds noise of the held-out types
+// (augment.HeldOutNoiseTypes: music, water_tap, market_bells, which no
+// mynah training run hears) at 20, 10 and 5 dB. Frame F1 is scored on
+// 10 ms frames; a boundary's error is the distance from each reference
+// start (end) to the nearest detected start (end). CutsInsideWords checks
+// segmentation: a cut inside a reference span is inside a word unless it
+// falls in a pause of at least 80 ms of the clean audio.
+//
+// # Running it
+//
+//	go run ./cmd/train vad -out models/vad.safetensors
+//	go run ./cmd/train vad -eval models/vad.safetensors
+//
+// The run uses one thread, checkpoints every 200 steps into
+// CACHE/train/vad/checkpoint.safetensors and continues from there when
+// started again (delete the folder to start over).
+package vad
