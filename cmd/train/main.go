@@ -6,6 +6,7 @@
 //	train tts     [flags]   the TTS voice
 //	train emotion [flags]   the emotion tagger
 //	train punct   [flags]   the punctuation and casing tagger
+//	train vad     [flags]   the learned voice activity detector
 //	train vocoder [flags]   the TTS vocoder (harmonic plus noise)
 //
 // Long runs are resumable: they checkpoint into a work directory outside
@@ -38,7 +39,7 @@ var subcommands = map[string]func(ctx context.Context, args []string, stdout, st
 	"punct":   runPunct,
 	"emotion": runEmotion,
 	"g2p":     g2ptrain.Main,
-	"tts":     runTTS,
+	"vad":     runVAD,
 	"vocoder": runVocoder,
 }
 
@@ -74,6 +75,7 @@ subcommands:
   tts       train the TTS voice
   emotion   train the emotion tagger
   punct     train the punctuation and casing tagger
+  vad       train the learned voice activity detector
   vocoder   train the TTS vocoder (harmonic plus noise)
 
 Run "train SUBCOMMAND -h" for its flags.
