@@ -163,3 +163,58 @@ func TestLookAhead(t *testing.T) {
 		t.Errorf("look-ahead %d ms, the issue allows 100", ms)
 	}
 }
+
+// TestSegmenterWithLearned cuts with a learned detector whose hangover is
+// long enough that the length limit cuts too: every chunk must hold
+// exactly the audio of its span (EventDelay kept enough of it), and the
+// chunking of the pushes must not matter.
+func TestSegmenterWithLearned(t *testing.T) {
+	m := randomModel(t)
+	// Speech everywhere (the output layer ignores its input), so that
+	// only the length limit cuts.
+	clear(m.outW.Value)
+	m.outB.Value[0] = 2
+	m.Prepare()
+	audio := speechLike(20, 4)
+	var want []Chunk
+	for _, chunk := range []int{len(audio), 320, 777} {
+		det, err := m.NewDetector(LearnedConfig{MinSilenceMs: 3000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seg, err := NewSegmenterFor(det, SegmentConfig{MaxMs: 4000, PadMs: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []Chunk
+		for i := 0; i < len(audio); i += chunk {
+			got = seg.Push(audio[i:min(i+chunk, len(audio))], got)
+		}
+		got = seg.Flush(got)
+		if len(got) < 5 {
+			t.Fatalf("chunk %d: %d segments of 20 s with a 4 s limit", chunk, len(got))
+		}
+		for i, c := range got {
+			if c.End-c.Start > 4*16000 {
+				t.Errorf("chunk %d: segment %d is %d samples", chunk, i, c.End-c.Start)
+			}
+			for k, v := range c.Samples {
+				if v != audio[c.Start+int64(k)] {
+					t.Fatalf("chunk %d: segment %d sample %d is not the audio's", chunk, i, k)
+				}
+			}
+		}
+		if want == nil {
+			want = got
+			continue
+		}
+		if len(got) != len(want) {
+			t.Fatalf("chunk %d: %d segments, whole push %d", chunk, len(got), len(want))
+		}
+		for i := range got {
+			if got[i].Span != want[i].Span {
+				t.Errorf("chunk %d: segment %d %+v, whole push %+v", chunk, i, got[i].Span, want[i].Span)
+			}
+		}
+	}
+}
