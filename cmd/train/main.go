@@ -39,6 +39,7 @@ var subcommands = map[string]func(ctx context.Context, args []string, stdout, st
 	"punct":   runPunct,
 	"emotion": runEmotion,
 	"g2p":     g2ptrain.Main,
+	"tts":     runTTS,
 	"vad":     runVAD,
 	"vocoder": runVocoder,
 }
