@@ -70,7 +70,7 @@ func DefaultSymbols() []string {
 	syms = append(syms, BreakSymbols...)
 	for _, p := range g2p.BasePhones() {
 		if p.IsVowel() {
-			for s := g2p.Stress(0); s <= 2; s++ {
+			for s := g2p.Stress(1); s <= 3; s++ { // CMUdict digits 0, 1, 2
 				syms = append(syms, p.WithStress(s).String())
 			}
 			continue
