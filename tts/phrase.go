@@ -259,14 +259,32 @@ func (b *PhraseBuilder) SetProsody(p Prosody) {
 // Prosody returns the prosody in effect.
 func (b *PhraseBuilder) Prosody() Prosody { return b.prosody }
 
-// Phrases returns the phrases completed so far and forgets them; the open
-// phrase stays open. Call EndSentence first to include it.
+// Phrases returns the phrases that are complete and final, and forgets
+// them. The phrase closed last is held back while no word follows it,
+// since a Pause may still lengthen its silence; Finish returns it.
 func (b *PhraseBuilder) Phrases() []Phrase {
-	out := b.done
-	b.done = nil
-	if len(out) == 0 {
-		b.explicit = false
+	n := len(b.done)
+	if b.nwords == 0 && n > 0 {
+		n--
 	}
+	if n == 0 {
+		return nil
+	}
+	out := b.done[:n:n]
+	b.done = append([]Phrase(nil), b.done[n:]...)
+	return out
+}
+
+// Finish closes the open phrase like EndSentence and returns every phrase
+// not yet returned. The last phrase of the text gets no pause after it,
+// unless a Pause set one. The builder is then empty, ready for a new text.
+func (b *PhraseBuilder) Finish() []Phrase {
+	b.EndSentence()
+	out := b.done
+	if n := len(out); n > 0 && !b.explicit {
+		out[n-1].Pause = 0
+	}
+	*b = PhraseBuilder{symbols: b.symbols[:0], words: b.words[:0]}
 	return out
 }
 
@@ -310,34 +328,27 @@ func PhraseStream(r io.Reader) iter.Seq2[Phrase, error] {
 	return func(yield func(Phrase, error) bool) {
 		sc := text.NewSentenceScanner(r)
 		var b PhraseBuilder
-		var held Phrase
-		have := false
+		some := false
 		for sc.Scan() {
 			b.Text(sc.Text())
 			b.EndSentence()
 			for _, p := range b.Phrases() {
-				if have && !yield(held, nil) {
+				if !yield(p, nil) {
 					return
 				}
-				held, have = p, true
+				some = true
 			}
 		}
-		err := sc.Err()
-		if err != nil {
-			err = fmt.Errorf("tts: read text: %w", err)
-		}
-		if have {
-			if err == nil {
-				held.Pause = 0
-			}
-			if !yield(held, nil) {
+		for _, p := range b.Finish() {
+			if !yield(p, nil) {
 				return
 			}
-		} else if err == nil {
-			err = ErrNoWords
+			some = true
 		}
-		if err != nil {
-			yield(Phrase{}, err)
+		if err := sc.Err(); err != nil {
+			yield(Phrase{}, fmt.Errorf("tts: read text: %w", err))
+		} else if !some {
+			yield(Phrase{}, ErrNoWords)
 		}
 	}
 }

@@ -161,6 +161,10 @@ func TestPhraseBuilder(t *testing.T) {
 	b.Text("Kenobi")
 	b.EndSentence()
 	got := b.Phrases()
+	if n := len(got); n != 4 {
+		t.Errorf("Phrases gave %d, want 4 (the last held back)", n)
+	}
+	got = append(got, b.Finish()...)
 	type row struct {
 		text    string
 		pause   time.Duration
@@ -175,7 +179,7 @@ func TestPhraseBuilder(t *testing.T) {
 		{"hello", 0, Prosody{}},
 		{"there .", SentencePause, Prosody{Rate: 2}},
 		{"general", 2 * time.Second, Prosody{Rate: 2}},
-		{"kenobi", SentencePause, Prosody{Rate: 2}},
+		{"kenobi", 0, Prosody{Rate: 2}}, // the last phrase: no pause
 	}
 	if !slices.Equal(rows, want) {
 		t.Errorf("phrases\n got %+v\nwant %+v", rows, want)
@@ -183,7 +187,7 @@ func TestPhraseBuilder(t *testing.T) {
 	// An explicit pause right after a sentence end replaces its default.
 	b.Text("Done.")
 	b.Pause(time.Second)
-	if got := b.Phrases(); len(got) != 1 || got[0].Pause != time.Second {
+	if got := b.Finish(); len(got) != 1 || got[0].Pause != time.Second || got[0].Prosody != (Prosody{}) {
 		t.Errorf("got %+v, want one phrase with a 1s pause", got)
 	}
 }
