@@ -181,3 +181,20 @@ func (c Config) Encode(symbols []string) ([]int, error) {
 	}
 	return ids, nil
 }
+
+// NumParams is the number of weights New makes for c, computed without
+// building them, so a file's config can be checked against the data the
+// file really holds before anything is allocated.
+func (c Config) NumParams() int {
+	D, K, P, A, M, V := c.Dim, c.Kernel, c.PredictorDim, c.AlignDim, c.Mels, len(c.Symbols)
+	block := 2*D + 2*(D*D*K+D)
+	pred := P*D*K + P + 2*P + P*P*K + P + 2*P + P + 1
+	n := V*D + c.EncoderBlocks*block + 2*D + 3*pred
+	n += 2 * (D*K + D) // pitch and energy embeddings
+	n += 2 * D         // position
+	n += c.DecoderBlocks*block + 2*D
+	n += (M+3)*D + M + 3
+	n += 2*A*D*3 + 2*A + A*2*A + A // keys
+	n += 2*A*M*3 + 2*A + A*2*A + A // queries
+	return n
+}

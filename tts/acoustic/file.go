@@ -133,5 +133,16 @@ func LoadFile(f *safetensors.File, prefix string) (*Model, error) {
 	if err := dec.Decode(&cfg); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrFormat, err)
 	}
+	// The config alone could ask for gigabytes; build only what the file's
+	// tensors can fill.
+	stored := 0
+	for _, info := range f.Tensors() {
+		if strings.HasPrefix(info.Name, prefix) {
+			stored += info.NumElements()
+		}
+	}
+	if want := cfg.NumParams(); want != stored {
+		return nil, fmt.Errorf("%w: config needs %d weights, the file holds %d under %q", ErrFormat, want, stored, prefix)
+	}
 	return FromTensors(cfg, f, prefix)
 }

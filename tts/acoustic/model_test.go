@@ -339,3 +339,19 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 }
 
 const fdEps = 1e-3
+
+func TestNumParams(t *testing.T) {
+	for _, cfg := range []Config{DefaultConfig(), tinyConfig()} {
+		m, err := New(cfg, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := cfg.NumParams(), nn.CountParams(m.Params()); got != want {
+			t.Errorf("NumParams %d, New made %d", got, want)
+		}
+	}
+	syms := DefaultSymbols()
+	if len(syms) != 77 || !slices.Contains(syms, "AH0") || !slices.Contains(syms, "ER2") || !slices.Contains(syms, "ZH") || slices.Contains(syms, "AH") {
+		t.Errorf("DefaultSymbols: %d symbols %v", len(syms), syms)
+	}
+}
