@@ -28,7 +28,7 @@ type Utt struct {
 }
 
 // cacheVersion changes whenever Utt or the features change.
-const cacheVersion = 1
+const cacheVersion = 2
 
 type cacheFile struct {
 	Version int
@@ -69,7 +69,11 @@ func LoadFeatures(ctx context.Context, dir, path string, progress io.Writer) ([]
 				return fmt.Errorf("features %s: %w", e.ID, err)
 			}
 			ft := an.Analyze(samples)
-			utts = append(utts, Utt{ID: e.ID, PromptID: e.PromptID, Dev: isDev, Symbols: Symbols(e.RawText), Frames: ft.Frames, Mels: ft.Mels, F0: ft.F0})
+			syms, err := Symbols(e.RawText)
+			if err != nil {
+				return err
+			}
+			utts = append(utts, Utt{ID: e.ID, PromptID: e.PromptID, Dev: isDev, Symbols: syms, Frames: ft.Frames, Mels: ft.Mels, F0: ft.F0})
 			if len(utts)%100 == 0 {
 				fmt.Fprintf(progress, "features: %d utterances, %s\n", len(utts), time.Since(start).Round(time.Second))
 			}

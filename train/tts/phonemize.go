@@ -1,38 +1,30 @@
 package tts
 
 import (
-	"github.com/mynah-speech/mynah/g2p"
-	"github.com/mynah-speech/mynah/text"
+	"fmt"
+
+	"github.com/mynah-speech/mynah/tts"
 	"github.com/mynah-speech/mynah/tts/acoustic"
 )
 
-// Symbols turns a prompt into the acoustic model's input as one phrase:
-// "<sil>", the words' phones (g2p: CMUdict, else the letter-to-sound
-// model) with "#" between consecutive words, each break of
-// text.NormalizeTTS as its own symbol in place of the "#", and "<sil>" at
-// the end. A training utterance is read as one phrase, its inner pauses
-// carried by the break symbols. (The front-end's tts.Phonemize follows the
-// same contract; this copy keeps the recipe independent of it.)
-func Symbols(prompt string) []string {
-	syms := []string{acoustic.Silence}
-	prevWord := false
-	for _, tok := range text.NormalizeTTS(prompt) {
-		if tok.Kind == text.Break {
-			syms = append(syms, tok.Text)
-			prevWord = false
-			continue
-		}
-		phones := g2p.Phones(tok.Text)
-		if len(phones) == 0 {
-			continue
-		}
-		if prevWord {
-			syms = append(syms, acoustic.WordBreak)
-		}
-		for _, p := range phones {
-			syms = append(syms, p.String())
-		}
-		prevWord = true
+// Symbols turns a prompt into the acoustic model's input exactly as the
+// front-end (tts.Phonemize) will at synthesis: "<sil>", each word's phones
+// with "#" between words and the breaks as their own symbols, "<sil>". A
+// recording is one utterance, so when the front-end cuts the prompt into
+// several phrases they are joined with a single "<sil>" between them (the
+// pause the speaker made there).
+func Symbols(prompt string) ([]string, error) {
+	phrases, err := tts.Phonemize(prompt)
+	if err != nil {
+		return nil, fmt.Errorf("phonemize %q: %w", prompt, err)
 	}
-	return append(syms, acoustic.Silence)
+	var syms []string
+	for _, p := range phrases {
+		s := p.Symbols
+		if len(syms) > 0 && len(s) > 0 && s[0] == acoustic.Silence && syms[len(syms)-1] == acoustic.Silence {
+			s = s[1:]
+		}
+		syms = append(syms, s...)
+	}
+	return syms, nil
 }
