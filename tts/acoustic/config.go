@@ -163,7 +163,7 @@ func (c *Config) UnmarshalJSON(data []byte) error {
 
 // ErrUnknownSymbol is wrapped by Encode when a symbol is not in the
 // model's alphabet.
-var ErrUnknownSymbol = errors.New("tts acoustic: unknown symbol")
+var ErrUnknownSymbol = errors.New("unknown symbol")
 
 // Encode maps symbols to embedding rows of the alphabet c.Symbols.
 func (c Config) Encode(symbols []string) ([]int, error) {
@@ -175,7 +175,7 @@ func (c Config) Encode(symbols []string) ([]int, error) {
 	for i, s := range symbols {
 		id, ok := index[s]
 		if !ok {
-			return nil, fmt.Errorf("symbol %d %q: %w", i, s, ErrUnknownSymbol)
+			return nil, fmt.Errorf("tts acoustic: symbol %d %q: %w", i, s, ErrUnknownSymbol)
 		}
 		ids[i] = id
 	}

@@ -158,7 +158,7 @@ func (m *Model) Encode(symbols []string) ([]int, error) {
 	for i, s := range symbols {
 		id, ok := m.index[s]
 		if !ok {
-			return nil, fmt.Errorf("symbol %d %q: %w", i, s, ErrUnknownSymbol)
+			return nil, fmt.Errorf("tts acoustic: symbol %d %q: %w", i, s, ErrUnknownSymbol)
 		}
 		ids[i] = id
 	}

@@ -59,7 +59,7 @@ func (m *Model) Synthesize(t *nn.Tape, symbols []string, c Controls) (Output, er
 	}
 	ids, err := m.Encode(symbols)
 	if err != nil {
-		return Output{}, fmt.Errorf("tts acoustic: %w", err)
+		return Output{}, err
 	}
 	if t == nil {
 		t = nn.NewTape(0)
