@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync"
 
 	"github.com/mynah-speech/mynah/nn"
 )
@@ -11,6 +12,7 @@ import (
 // Model holds the weights. It is immutable after New or Load and safe for
 // concurrent use: every pass records on the caller's nn.Tape.
 type Model struct {
+	tapes  sync.Pool // of *nn.Tape, for Synthesize(nil, ...)
 	cfg    Config
 	index  map[string]int
 	params []*nn.Param
@@ -69,6 +71,7 @@ func New(cfg Config, seed uint64) (*Model, error) {
 		return nil, err
 	}
 	m := &Model{cfg: cfg, index: make(map[string]int, len(cfg.Symbols))}
+	m.tapes.New = func() any { return nn.NewTape(0) }
 	for i, s := range cfg.Symbols {
 		m.index[s] = i
 	}

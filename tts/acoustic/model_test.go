@@ -355,3 +355,32 @@ func TestNumParams(t *testing.T) {
 		t.Errorf("DefaultSymbols: %d symbols %v", len(syms), syms)
 	}
 }
+
+// Synthesize with a nil tape is safe for concurrent use and agrees with a
+// caller-owned tape.
+func TestSynthesizeConcurrent(t *testing.T) {
+	m, err := New(tinyConfig(), 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	syms := []string{"<sil>", "HH", "AH0", "L", "OW1", "<sil>"}
+	want, err := m.Synthesize(nn.NewTape(0), syms, Controls{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			got, err := m.Synthesize(nil, syms, Controls{})
+			if err == nil && !slices.Equal(got.Mels, want.Mels) {
+				err = errors.New("concurrent synthesis differs")
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}

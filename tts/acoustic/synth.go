@@ -44,7 +44,8 @@ type Output struct {
 const MaxFrames = 1 << 13
 
 // Synthesize renders symbols (one phrase) into mels and F0. It resets t
-// and runs it in inference mode, so the result depends only on the
+// (nil: a tape from the model's pool, so concurrent callers need not keep
+// their own) and runs it in inference mode, so the result depends only on the
 // weights, the symbols and c: it is deterministic. An unknown symbol or a
 // bad control is an error.
 func (m *Model) Synthesize(t *nn.Tape, symbols []string, c Controls) (Output, error) {
@@ -62,7 +63,10 @@ func (m *Model) Synthesize(t *nn.Tape, symbols []string, c Controls) (Output, er
 		return Output{}, err
 	}
 	if t == nil {
-		t = nn.NewTape(0)
+		// A pooled tape: its arena settles on the largest phrase, so steady
+		// synthesis allocates only the returned slices.
+		t = m.tapes.Get().(*nn.Tape)
+		defer m.tapes.Put(t)
 	}
 	t.Reset()
 	t.SetTraining(false)
