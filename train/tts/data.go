@@ -28,7 +28,7 @@ type Utt struct {
 }
 
 // cacheVersion changes whenever Utt or the features change.
-const cacheVersion = 2
+const cacheVersion = 3
 
 type cacheFile struct {
 	Version int

@@ -78,16 +78,19 @@ func NewAnalyzer() (*Analyzer, error) {
 	return &Analyzer{mel: m, pitch: p}, nil
 }
 
-// Analyze returns the mels and F0 of samples (22,050 Hz mono). Both
-// trackers centre frame t on sample t·256, so they agree on the count;
+// Analyze returns the mels and F0 of samples (22,050 Hz mono), in slices
+// of their own. Both trackers centre frame t on sample t·256, so they agree on the count;
 // should they ever differ the shorter wins.
 func (a *Analyzer) Analyze(samples []float32) Features {
 	mels, n := a.mel.Compute(samples)
 	tr := a.pitch.Track(samples)
 	n = min(n, len(tr.F0))
+	// Both trackers return their own reused buffers: copy.
 	f0 := make([]float32, n)
 	copy(f0, tr.F0)
-	return Features{Frames: n, Mels: mels[: n*80 : n*80], F0: f0}
+	own := make([]float32, n*80)
+	copy(own, mels)
+	return Features{Frames: n, Mels: own, F0: f0}
 }
 
 // FrameEnergy is the energy the model predicts for a frame: the mean of

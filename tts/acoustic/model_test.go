@@ -384,3 +384,35 @@ func TestSynthesizeConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// Analyze's results stay valid after the next call (the extractors reuse
+// their buffers).
+func TestAnalyzeOwnsItsSlices(t *testing.T) {
+	an, err := NewAnalyzer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tone := func(hz float64) []float32 {
+		s := make([]float32, SampleRate/2)
+		for i := range s {
+			s[i] = float32(0.3 * math.Sin(2*math.Pi*hz*float64(i)/SampleRate))
+		}
+		return s
+	}
+	a := an.Analyze(tone(200))
+	keep := slices.Clone(a.Mels)
+	keepF0 := slices.Clone(a.F0)
+	b := an.Analyze(tone(300))
+	if !slices.Equal(a.Mels, keep) || !slices.Equal(a.F0, keepF0) {
+		t.Fatal("a second Analyze changed the first's features")
+	}
+	if a.Frames != SampleRate/2/HopSamples+1 || len(a.Mels) != a.Frames*80 {
+		t.Fatalf("%d frames, %d mel values", a.Frames, len(a.Mels))
+	}
+	if f := a.F0[a.Frames/2]; math.Abs(float64(f)-200) > 4 {
+		t.Fatalf("F0 of a 200 Hz tone: %g", f)
+	}
+	if f := b.F0[b.Frames/2]; math.Abs(float64(f)-300) > 6 {
+		t.Fatalf("F0 of a 300 Hz tone: %g", f)
+	}
+}
