@@ -9,14 +9,16 @@ import (
 const CepstralOrder = 24
 
 // MelCepstrum turns frames×mels log-mel power frames into frames×order
-// mel-cepstra: the orthonormal DCT-II of the log amplitude (half the log
-// power), coefficients 1..order. This is the mel-cepstrum of a mel
-// filterbank rather than SPTK's all-pass warped one; MCD on it is
-// comparable within this project (ours against the human baseline), not
-// with figures from other toolkits.
+// mel-cepstra, coefficients 1..order of the log amplitude (half the log
+// power) on the mel axis: c_m = (1/N)·Σ_i ln A_i·cos(πm(i+½)/N), the
+// cosine series ln A(ω̃) = c_0 + 2·Σ c_m cos(mω̃) that SPTK's mel-cepstra
+// also follow, so MCD figures are on the usual scale. The spectrum here
+// is a mel filterbank's rather than SPTK's all-pass warped one, so the
+// figures compare best within this project (ours against the human
+// baseline).
 func MelCepstrum(mels []float32, frames, nMels, order int) []float64 {
 	out := make([]float64, frames*order)
-	norm := math.Sqrt(2 / float64(nMels))
+	norm := 1 / float64(nMels)
 	for f := 0; f < frames; f++ {
 		row := mels[f*nMels : (f+1)*nMels]
 		for k := 1; k <= order; k++ {
