@@ -20,7 +20,7 @@ func benchVocab() Vocabulary {
 
 // benchLM builds a trigram over a synthetic Zipfian language of 3,000
 // pseudo-words; its ARPA text is about 1 MB.
-func benchLM(b *testing.B) (*lm.Model, []string, int) {
+func benchLM(b testing.TB) (*lm.Model, []string, int) {
 	b.Helper()
 	rng := rand.New(rand.NewPCG(8, 8))
 	words := make([]string, 3000)
@@ -135,7 +135,13 @@ func BenchmarkBeamSearch(b *testing.B) {
 	for _, tc := range []struct {
 		name string
 		res  Resources
-	}{{"impl=beam", Resources{}}, {"impl=beam+lm", Resources{LM: model}}} {
+	}{
+		{"impl=beam", Resources{}},
+		{"impl=beam+lm", Resources{LM: model}},
+		// The LM read from its binary form: the lexicon check walks the
+		// LM file's spelling trie instead of a built one.
+		{"impl=beam+lm-trie", Resources{LM: reload(b, model)}},
+	} {
 		d, err := New(vocab, DefaultConfig(), tc.res)
 		if err != nil {
 			b.Fatal(err)

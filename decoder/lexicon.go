@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/bits"
 	"slices"
+
+	"github.com/mynah-speech/mynah/lm"
 )
 
 // Lexicon is a trie of words spelled in a vocabulary's tokens. In
@@ -23,6 +25,35 @@ type Lexicon struct {
 	// wordAt[i] is the index in words of the word ending at node i, or -1.
 	wordAt []int32
 	words  []string
+
+	// spell, when set, replaces all of the above: the LM's own trie of its
+	// vocabulary, read in place from the LM file (lm.Spelling), with
+	// tokLabel mapping each token to its byte's label (-1 for none).
+	spell    *lm.Spelling
+	tokLabel []int32
+	lmWords  *lm.Model
+}
+
+// lexiconFromLM returns the lexicon of m's vocabulary without building one,
+// by looking through the LM's spelling trie, or nil when m carries none or
+// vocab's tokens are not single bytes (the trie spells byte by byte).
+func lexiconFromLM(vocab Vocabulary, m *lm.Model) *Lexicon {
+	spell := m.Spelling()
+	if spell == nil {
+		return nil
+	}
+	lex := &Lexicon{spell: spell, tokLabel: make([]int32, len(vocab.Tokens)), lmWords: m}
+	for i, t := range vocab.Tokens {
+		lex.tokLabel[i] = -1
+		if i == vocab.Blank || i == vocab.Separator {
+			continue
+		}
+		if len(t) != 1 {
+			return nil
+		}
+		lex.tokLabel[i] = int32(spell.Label(t[0]))
+	}
+	return lex
 }
 
 // lexRoot is the trie's root node.
@@ -160,13 +191,33 @@ func NewLexicon(vocab Vocabulary, words []string, spell SpellFunc) (lex *Lexicon
 }
 
 // Len returns the number of words in the lexicon.
-func (l *Lexicon) Len() int { return len(l.words) }
+func (l *Lexicon) Len() int {
+	if l.spell != nil {
+		return l.spell.Words()
+	}
+	return len(l.words)
+}
 
-// Words returns the lexicon's words in insertion order.
-func (l *Lexicon) Words() []string { return slices.Clone(l.words) }
+// Words returns the lexicon's words in insertion order (for a lexicon
+// that is an LM's vocabulary, in the LM's ID order).
+func (l *Lexicon) Words() []string {
+	if l.spell != nil {
+		words := make([]string, 0, l.spell.Words())
+		for id := lm.EndID + 1; int(id) < l.lmWords.VocabSize(); id++ {
+			if w := l.lmWords.Word(id); w != "" {
+				words = append(words, w)
+			}
+		}
+		return words
+	}
+	return slices.Clone(l.words)
+}
 
 // next follows token from node; -1 when the trie has no such edge.
 func (l *Lexicon) next(node, token int32) int32 {
+	if l.spell != nil {
+		return l.spell.Next(node, int(l.tokLabel[token]))
+	}
 	if l.mask != nil {
 		m := l.mask[node]
 		bit := uint64(1) << uint(token&63)
@@ -191,6 +242,10 @@ func (l *Lexicon) contains(tokens []int32) bool {
 		if at = l.next(at, t); at < 0 {
 			return false
 		}
+	}
+	if l.spell != nil {
+		_, ok := l.spell.Word(at)
+		return ok
 	}
 	return l.wordAt[at] >= 0
 }

@@ -701,10 +701,7 @@ func (s *Stream) completeWord(n *textState) {
 	word := lm.UnknownID
 	known := false
 	if d.lex != nil && n.lex >= 0 {
-		if w := d.lex.wordAt[n.lex]; w >= 0 {
-			known = true
-			word = d.lexLMID[w]
-		}
+		word, known = d.lexWord(n.lex)
 	}
 	if d.cfg.Constrained && !known {
 		n.dead = true

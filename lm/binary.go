@@ -12,27 +12,55 @@ import (
 // section 8-byte aligned, so Load can alias a byte slice (an embedded
 // file, an mmap) instead of parsing it:
 //
-//	magic "MYNAHLM1"
+//	magic "MYNAHLM1" or "MYNAHLM2"
 //	u32 order, vocabulary size V, spelling bytes B, word-hash slots H
 //	(MaxOrder-1) × (u64 slots, u64 n-gram count)   for orders 2..MaxOrder
+//	MYNAHLM2 only: u32 trie nodes N, trie words W, alphabet size A, 0,
+//	               [32]byte alphabet
 //	u32 offsets[V+1], bytes spelling[B], u32 wordHash[H]
 //	f32 unigram ln-prob[V], f32 unigram ln-backoff[V]
 //	per order 2..order: u64 keys[slots], f32 ln-prob[slots],
 //	                    f32 ln-backoff[slots] (all but the highest order)
-const binaryMagic = "MYNAHLM1"
+//	MYNAHLM2 only: the Spelling trie: u32 mask[N], u32 childBase[⌈N/8⌉],
+//	               u32 wordBase[⌈N/8⌉], u32 words[W]
+//
+// MYNAHLM2 adds the vocabulary's spelling trie and nothing else: the
+// n-gram sections of the two forms of one model are byte-identical.
+const (
+	binaryMagic   = "MYNAHLM1"
+	spellingMagic = "MYNAHLM2"
+)
 
-const headerSize = 8 + 4*4 + (MaxOrder-1)*16
+const (
+	headerSize         = 8 + 4*4 + (MaxOrder-1)*16
+	spellingHeaderSize = 16 + 32
+)
 
 func align8(n uint64) uint64 { return (n + 7) &^ 7 }
 
-// MarshalBinary returns the model's binary form.
+// MarshalBinary returns the model's binary form: MYNAHLM2, with the
+// vocabulary's Spelling trie, when the vocabulary uses at most
+// MaxSpellingAlphabet distinct bytes, else MYNAHLM1.
 func (m *Model) MarshalBinary() ([]byte, error) {
 	if m.mix != nil {
 		return m.mix.marshal()
 	}
+	spell := m.spell
+	if spell == nil {
+		spell = m.buildSpelling()
+	}
+	return m.marshal(spell), nil
+}
+
+// marshal writes the binary form, with spell's trie when it is not nil.
+func (m *Model) marshal(spell *Spelling) []byte {
 	le := binary.LittleEndian
-	out := make([]byte, 0, m.binarySize())
-	out = append(out, binaryMagic...)
+	out := make([]byte, 0, m.binarySize(spell))
+	if spell != nil {
+		out = append(out, spellingMagic...)
+	} else {
+		out = append(out, binaryMagic...)
+	}
 	out = le.AppendUint32(out, uint32(m.order))
 	out = le.AppendUint32(out, uint32(len(m.uniProb)))
 	out = le.AppendUint32(out, uint32(len(m.blob)))
@@ -40,6 +68,15 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 	for o := range MaxOrder - 1 {
 		out = le.AppendUint64(out, uint64(len(m.tables[o].keys)))
 		out = le.AppendUint64(out, m.tables[o].count)
+	}
+	if spell != nil {
+		out = le.AppendUint32(out, uint32(len(spell.mask)))
+		out = le.AppendUint32(out, uint32(len(spell.words)))
+		out = le.AppendUint32(out, uint32(len(spell.alphabet)))
+		out = le.AppendUint32(out, 0)
+		var alphabet [32]byte
+		copy(alphabet[:], spell.alphabet)
+		out = append(out, alphabet[:]...)
 	}
 	pad := func() {
 		for len(out)%8 != 0 {
@@ -75,12 +112,21 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 			f32s(t.backoff)
 		}
 	}
+	if spell != nil {
+		u32s(spell.mask)
+		u32s(spell.childBase)
+		u32s(spell.wordBase)
+		u32s(spell.words)
+	}
 	pad()
-	return out, nil
+	return out
 }
 
-func (m *Model) binarySize() uint64 {
+func (m *Model) binarySize(spell *Spelling) uint64 {
 	size := align8(headerSize)
+	if spell != nil {
+		size = align8(headerSize + spellingHeaderSize)
+	}
 	v := uint64(len(m.uniProb))
 	size = align8(size + 4*(v+1))
 	size = align8(size + uint64(len(m.blob)))
@@ -92,6 +138,11 @@ func (m *Model) binarySize() uint64 {
 		size = align8(size) + 4*slots
 		if o+2 < m.order {
 			size = align8(size) + 4*slots
+		}
+	}
+	if spell != nil {
+		for _, n := range []int{len(spell.mask), len(spell.childBase), len(spell.wordBase), len(spell.words)} {
+			size = align8(size) + 4*uint64(n)
 		}
 	}
 	return align8(size)
@@ -124,8 +175,12 @@ func Load(data []byte) (*Model, error) {
 	fail := func(format string, args ...any) (*Model, error) {
 		return nil, fmt.Errorf("%w: binary model: %s", ErrInvalid, fmt.Sprintf(format, args...))
 	}
-	if len(data) < headerSize || string(data[:8]) != binaryMagic {
-		return fail("no %s header", binaryMagic)
+	if len(data) < headerSize || (string(data[:8]) != binaryMagic && string(data[:8]) != spellingMagic) {
+		return fail("no %s or %s header", binaryMagic, spellingMagic)
+	}
+	withSpelling := string(data[:8]) == spellingMagic
+	if withSpelling && len(data) < headerSize+spellingHeaderSize {
+		return fail("no room for the %s header", spellingMagic)
 	}
 	le := binary.LittleEndian
 	order := int(le.Uint32(data[8:]))
@@ -153,6 +208,16 @@ func Load(data []byte) (*Model, error) {
 		return fail("sections larger than the %d-byte file", size)
 	}
 	at := align8(headerSize)
+	var spellNodes, spellWords, alphabetLen uint64
+	if withSpelling {
+		at = align8(headerSize + spellingHeaderSize)
+		spellNodes = uint64(le.Uint32(data[headerSize:]))
+		spellWords = uint64(le.Uint32(data[headerSize+4:]))
+		alphabetLen = uint64(le.Uint32(data[headerSize+8:]))
+		if spellNodes == 0 || spellNodes > size || spellWords > spellNodes || alphabetLen == 0 || alphabetLen > MaxSpellingAlphabet {
+			return fail("spelling trie of %d nodes, %d words and %d letters", spellNodes, spellWords, alphabetLen)
+		}
+	}
 	section := func(n uint64) (uint64, bool) {
 		at = align8(at)
 		start := at
@@ -178,6 +243,18 @@ func Load(data []byte) (*Model, error) {
 		}
 		if !(ok[0] && ok[1] && ok[2]) {
 			return fail("file of %d bytes is too short for its order-%d table", size, o+2)
+		}
+	}
+	var offMask, offChildBase, offWordBase, offWords uint64
+	spellBlocks := (spellNodes + 1<<spellBlockShift - 1) >> spellBlockShift
+	if withSpelling {
+		var ok [4]bool
+		offMask, ok[0] = section(4 * spellNodes)
+		offChildBase, ok[1] = section(4 * spellBlocks)
+		offWordBase, ok[2] = section(4 * spellBlocks)
+		offWords, ok[3] = section(4 * spellWords)
+		if !(ok[0] && ok[1] && ok[2] && ok[3]) {
+			return fail("file of %d bytes is too short for its spelling trie", size)
 		}
 	}
 	if align8(at) != size {
@@ -251,6 +328,28 @@ func Load(data []byte) (*Model, error) {
 	}
 	if !allFinite(m.uniProb) || !allFinite(m.uniBackoff) {
 		return fail("unigrams hold a non-finite score")
+	}
+	if withSpelling {
+		s := &Spelling{
+			alphabet:  data[headerSize+16 : headerSize+16+alphabetLen : headerSize+16+alphabetLen],
+			mask:      u32(offMask, spellNodes),
+			childBase: u32(offChildBase, spellBlocks),
+			wordBase:  u32(offWordBase, spellBlocks),
+			words:     u32(offWords, spellWords),
+		}
+		for i := range s.label {
+			s.label[i] = -1
+		}
+		for i, b := range s.alphabet {
+			if i > 0 && b <= s.alphabet[i-1] {
+				return fail("spelling alphabet is not sorted")
+			}
+			s.label[b] = int8(i)
+		}
+		if msg := s.check(vocab); msg != "" {
+			return fail("%s", msg)
+		}
+		m.spell = s
 	}
 	return m, nil
 }

@@ -274,7 +274,9 @@ func (b *Builder) Estimate() (*NGrams, error) {
 }
 
 // EstimateWithin is Estimate for a size budget: when the model's binary
-// form would exceed maxBytes, it raises the entropy-pruning threshold
+// form (its n-gram sections: the MYNAHLM1 form; the spelling trie of
+// MYNAHLM2 depends only on the vocabulary, which pruning never changes, and
+// is not counted) would exceed maxBytes, it raises the entropy-pruning threshold
 // (doubling from PruneThreshold, or from 1e-9 when that is 0, then
 // bisecting on a log scale between the last two) and prunes the same
 // estimates again, until the model fits. It returns the model and the

@@ -33,7 +33,8 @@ func fuzzSeeds(t testing.TB) map[string][][]byte {
 			[]byte("\\data\\\nngram 1=3\n\n\\1-grams:\n-1\t<s>\n-1\t</s>\n-1\t<unk>\n\n\\end\\\n"),
 			[]byte("\\data\\\nngram 1=1\n"),
 		},
-		"FuzzLoad":  {bin, smallBin, bin[:headerSize], []byte(binaryMagic)},
+		"FuzzLoad": {bin, smallBin, bin[:headerSize], []byte(binaryMagic), m.marshal(nil),
+			bin[:headerSize+spellingHeaderSize], []byte(spellingMagic)},
 		"FuzzParse": {mixBin, smallBin, []byte(smallARPA), mixBin[:40], []byte(mixMagic)},
 	}
 }
@@ -106,6 +107,26 @@ func FuzzLoad(f *testing.F) {
 			m.Lookup(m.Word(id))
 		}
 		m.Lookup("zebra")
+		// Walk the spelling trie as a decoder would: every word, and every
+		// label from every node reached, must stay inside the trie.
+		if sp := m.Spelling(); sp != nil {
+			for id := EndID + 1; int(id) < min(m.VocabSize(), 64); id++ {
+				node := SpellingRoot
+				for _, b := range []byte(m.Word(id)) {
+					if node = sp.Next(node, sp.Label(b)); node < 0 {
+						break
+					}
+					sp.Word(node)
+				}
+			}
+			for node := SpellingRoot; int(node) < min(sp.Nodes(), 64); node++ {
+				for label := -1; label <= len(sp.Alphabet()); label++ {
+					if next := sp.Next(node, label); next >= 0 {
+						sp.Word(next)
+					}
+				}
+			}
+		}
 	})
 }
 

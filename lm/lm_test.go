@@ -163,8 +163,8 @@ func TestBinaryRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if uint64(len(data)) != m.binarySize() {
-		t.Fatalf("size %d, predicted %d", len(data), m.binarySize())
+	if want := m.binarySize(m.buildSpelling()); uint64(len(data)) != want {
+		t.Fatalf("size %d, predicted %d", len(data), want)
 	}
 	// Aliased (aligned) and copied (misaligned) loads must agree.
 	aligned := make([]uint64, len(data)/8)

@@ -34,7 +34,7 @@ const absent = WordID(math.MaxUint32)
 //
 //	magic "MYNAHMIX", u32 components, u32 0,
 //	components × (f64 weight, u64 bytes), then each component's binary
-//	form (magic MYNAHLM1), 8-byte aligned.
+//	form (magic MYNAHLM1: no spelling trie), 8-byte aligned.
 const mixMagic = "MYNAHMIX"
 
 // Interpolate returns the mixture of models with the given weights, which
@@ -230,11 +230,9 @@ func (mx *mixture) marshal() ([]byte, error) {
 	le := binary.LittleEndian
 	parts := make([][]byte, len(mx.components))
 	for i, c := range mx.components {
-		data, err := c.MarshalBinary()
-		if err != nil {
-			return nil, err
-		}
-		parts[i] = data
+		// Components go without their spelling tries: a decoder checks
+		// words against the mixture's union vocabulary, not theirs.
+		parts[i] = c.marshal(nil)
 	}
 	out := []byte(mixMagic)
 	out = le.AppendUint32(out, uint32(len(parts)))
@@ -318,7 +316,7 @@ func loadMixture(data []byte) (*Model, error) {
 // by their first bytes.
 func Parse(data []byte) (*Model, error) {
 	switch {
-	case bytes.HasPrefix(data, []byte(binaryMagic)):
+	case bytes.HasPrefix(data, []byte(binaryMagic)), bytes.HasPrefix(data, []byte(spellingMagic)):
 		return Load(data)
 	case bytes.HasPrefix(data, []byte(mixMagic)):
 		return loadMixture(data)

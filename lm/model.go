@@ -55,6 +55,9 @@ type Model struct {
 
 	tables [MaxOrder - 1]probeTable // tables[n-2] holds order n
 
+	// spell is the vocabulary's trie, when the binary form carried one.
+	spell *Spelling
+
 	// mix, when set, makes the model an interpolation of others; the
 	// tables above are then empty.
 	mix *mixture
