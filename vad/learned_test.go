@@ -218,3 +218,26 @@ func TestSegmenterWithLearned(t *testing.T) {
 		}
 	}
 }
+
+// TestLearnedPushAllocs checks that steady-state streaming allocates
+// nothing: the rings, scratch and feature buffers are reused.
+func TestLearnedPushAllocs(t *testing.T) {
+	m := randomModel(t)
+	det, err := m.NewDetector(LearnedConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	audio := speechLike(2, 5)
+	events := make([]Event, 0, 1024)
+	for i := 0; i < len(audio); i += 320 {
+		events = det.Push(audio[i:i+320], events[:0])
+	}
+	i := 0
+	allocs := testing.AllocsPerRun(200, func() {
+		events = det.Push(audio[i:i+320], events[:0])
+		i = (i + 320) % len(audio)
+	})
+	if allocs > 0 {
+		t.Errorf("%.1f allocations per 20 ms push", allocs)
+	}
+}
