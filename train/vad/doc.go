@@ -12,7 +12,7 @@
 // later becomes. Training scenes (8 s crops) take utterances of the training
 // speakers with gaps of 0.05–2 s, one in ten has no speech at all, and they
 // are mixed at −5 to 20 dB SNR with the training noise types of ../shared/
-// noise, coloured noise (1/f^β, β from −1 to 2) or generated music
+// noise (all but DefaultEvalNoiseTypes, music included), coloured noise (1/f^β, β from −1 to 2) or generated music
 // (harmonic notes, vibrato, percussion), then set to a random level.
 //
 // # The evaluation set
@@ -21,8 +21,11 @@
 // dev speaker, speechocean762, Kathleen, LJSpeech and LibriSpeech dev
 // utterances) into one-minute scenes, in an order and with gaps (uniform
 // 0.2–2 s) fixed by EvalSeed; Scene.Noisy adds noise of the held-out types
-// (augment.HeldOutNoiseTypes: music, water_tap, market_bells, which no
-// mynah training run hears) at 20, 10 and 5 dB. Frame F1 is scored on
+// (DefaultEvalNoiseTypes: water_tap, market_bells, car_engine,
+// office_keyboard, which the VAD never trains on) at 20, 10 and 5 dB, the
+// clip and offset fixed per scene. The flag -eval-noise changes the split:
+// -eval-noise music,water_tap,market_bells is the project-wide one
+// (augment.HeldOutNoiseTypes), which keeps real music out of training. Frame F1 is scored on
 // 10 ms frames; a boundary's error is the distance from each reference
 // start (end) to the nearest detected start (end). CutsInsideWords checks
 // segmentation: a cut inside a reference span is inside a word unless it

@@ -44,6 +44,11 @@ type Options struct {
 	// ExcludeCorpora are left out of training (RAVDESS by default: its
 	// non-commercial licence would bind the weights).
 	ExcludeCorpora []string
+	// EvalNoiseTypes are the noise types of NoiseDir kept out of training
+	// and used by the evaluation; the rest train.
+	EvalNoiseTypes []string
+	// Model is the architecture to train.
+	Model vad.ModelConfig
 	// EvalScenes limits the evaluation to the first N scenes (0: all).
 	EvalScenes  int
 	MaxDuration time.Duration
@@ -52,7 +57,7 @@ type Options struct {
 
 // DefaultOptions are the settings of the shipped model.
 func DefaultOptions() Options {
-	return Options{Steps: 2000, Batch: 16, SceneSeconds: 8, LR: 3e-3, Seed: 1, ExcludeCorpora: []string{"ravdess"}}
+	return Options{EvalNoiseTypes: DefaultEvalNoiseTypes, Model: vad.DefaultModelConfig(), Steps: 2000, Batch: 16, SceneSeconds: 8, LR: 3e-3, Seed: 1, ExcludeCorpora: []string{"ravdess"}}
 }
 
 // Main is `train vad`: it trains the learned VAD on constructed scenes
@@ -78,6 +83,10 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.Float64Var(&o.SceneSeconds, "scene-seconds", o.SceneSeconds, "length of each training scene")
 	fs.Float64Var(&o.LR, "lr", o.LR, "peak learning rate (AdamW, warm-up then cosine)")
 	fs.Uint64Var(&o.Seed, "seed", o.Seed, "random seed")
+	fs.IntVar(&o.Model.Channels, "channels", o.Model.Channels, "channels of the network")
+	dilations := fs.String("dilations", joinInts(o.Model.Dilations), "comma-separated dilations of the residual blocks")
+	fs.IntVar(&o.Model.DelaySteps, "delay", o.Model.DelaySteps, "look-ahead in 20 ms steps")
+	evalNoise := fs.String("eval-noise", strings.Join(o.EvalNoiseTypes, ","), "comma-separated noise types held out of training for the evaluation")
 	exclude := fs.String("exclude", strings.Join(o.ExcludeCorpora, ","), "comma-separated corpora left out of training")
 	fs.IntVar(&o.EvalScenes, "eval-scenes", 0, "score only the first N evaluation scenes (0: all)")
 	fs.DurationVar(&o.MaxDuration, "max-duration", 0, "stop after this long (0: no limit); the run resumes")
@@ -95,6 +104,20 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "train vad: steps, batch ≥ 1, 1 ≤ scene-seconds ≤ 60, lr > 0")
 		return 2
 	}
+	o.Model.Dilations = nil
+	for _, f := range strings.Split(*dilations, ",") {
+		var d int
+		if _, err := fmt.Sscan(strings.TrimSpace(f), &d); err != nil {
+			fmt.Fprintf(stderr, "train vad: bad dilation %q\n", f)
+			return 2
+		}
+		o.Model.Dilations = append(o.Model.Dilations, d)
+	}
+	if err := o.Model.Validate(); err != nil {
+		fmt.Fprintf(stderr, "train vad: %v\n", err)
+		return 2
+	}
+	o.EvalNoiseTypes = splitList(*evalNoise)
 	o.ExcludeCorpora = nil
 	for _, c := range strings.Split(*exclude, ",") {
 		if c = strings.TrimSpace(c); c != "" {
@@ -259,7 +282,7 @@ func Train(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer d.close()
-	m, err := vad.NewModel(vad.DefaultModelConfig(), o.Seed)
+	m, err := vad.NewModel(o.Model, o.Seed)
 	if err != nil {
 		return err
 	}
@@ -392,7 +415,7 @@ func Train(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 	record, _ := json.Marshal(map[string]any{
 		"command": o.Command, "steps": o.Steps, "batch": o.Batch, "scene_seconds": o.SceneSeconds,
 		"lr": o.LR, "seed": o.Seed, "training_utterances": len(d.entries), "excluded_corpora": o.ExcludeCorpora,
-		"held_out_noise_types": augment.HeldOutNoiseTypes, "eval": results,
+		"held_out_noise_types": o.EvalNoiseTypes, "eval": results,
 	})
 	m.SetTraining(record)
 	var buf bytes.Buffer
@@ -446,7 +469,8 @@ func loadData(o Options) (*data, error) {
 	}
 	d.noise = &augment.NoiseBank{}
 	if o.NoiseDir != "" {
-		if d.noise, err = augment.TrainNoise(o.NoiseDir, SampleRate); err != nil {
+		d.noise, err = augment.LoadNoiseBank(o.NoiseDir, SampleRate, func(typ string) bool { return !slices.Contains(o.EvalNoiseTypes, typ) })
+		if err != nil {
 			return nil, fmt.Errorf("training noise: %w", err)
 		}
 	}
@@ -485,7 +509,8 @@ func evalData(o Options) ([]Scene, *augment.NoiseBank, error) {
 	}
 	bank := &augment.NoiseBank{}
 	if o.NoiseDir != "" {
-		if bank, err = augment.DevNoise(o.NoiseDir, SampleRate); err != nil {
+		bank, err = augment.LoadNoiseBank(o.NoiseDir, SampleRate, func(typ string) bool { return slices.Contains(o.EvalNoiseTypes, typ) })
+		if err != nil {
 			return nil, nil, fmt.Errorf("held-out noise: %w", err)
 		}
 	}
@@ -503,7 +528,7 @@ func evaluateBoth(o Options, m *vad.Model, stderr io.Writer) ([]Result, error) {
 	for _, s := range scenes {
 		secs += float64(len(s.Clean)) / SampleRate
 	}
-	fmt.Fprintf(stderr, "train vad: evaluation set %d scenes, %.0f s, noise types %v\n", len(scenes), secs, augment.HeldOutNoiseTypes)
+	fmt.Fprintf(stderr, "train vad: evaluation set %d scenes, %.0f s, noise types %v\n", len(scenes), secs, o.EvalNoiseTypes)
 	var out []Result
 	for _, snr := range EvalSNRs {
 		r, err := Evaluate("learned", scenes, snr, bank, func() (vad.Detector, error) { return m.NewDetector(vad.LearnedConfig{}) })
@@ -545,4 +570,31 @@ func writeTable(w io.Writer, rs []Result) {
 		fmt.Fprintf(w, "| %s | %g | %.3f | %.3f | %.3f | %.0f | %.0f | %d |\n", r.Detector, r.SNR, r.F1,
 			r.Frames.Precision(), r.Frames.Recall(), r.MedianMs, r.P90Ms, r.Boundaries)
 	}
+}
+
+func joinInts(xs []int) string {
+	s := make([]string, len(xs))
+	for i, x := range xs {
+		s[i] = fmt.Sprint(x)
+	}
+	return strings.Join(s, ",")
+}
+
+// DefaultEvalNoiseTypes are the noise types the learned VAD never trains
+// on and is evaluated with: stationary broadband (water_tap), tonal and
+// impulsive (market_bells), low-frequency engine hum (car_engine) and
+// clicks (office_keyboard): 4 of the 11 types, 5 of the 23 clips. Unlike
+// the project-wide augment.HeldOutNoiseTypes, music trains: a VAD must
+// learn that music is not speech, and the issue asks for music-like
+// training segments.
+var DefaultEvalNoiseTypes = []string{"water_tap", "market_bells", "car_engine", "office_keyboard"}
+
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
 }
