@@ -35,6 +35,7 @@ type Segmenter struct {
 	bufStart int64
 	pushed   int64
 	segStart int64 // start of the open segment, or -1
+	lastEnd  int64 // end of the last emitted segment: segments never overlap
 	events   []Event
 }
 
@@ -94,18 +95,22 @@ func (s *Segmenter) Push(samples []float32, out []Chunk) []Chunk {
 		s.energy = append(s.energy, frameDB(s.buf[n-s.frameLen:n]))
 	}
 	s.events = s.det.Push(samples, s.events[:0])
+	// One push may carry several events and more than the maximum
+	// length of audio: each segment is split only up to its own end.
 	for _, ev := range s.events {
 		switch ev.Kind {
 		case SpeechStart:
-			s.segStart = max(s.bufStart, ev.Sample-int64(s.padFrames)*s.frameLen)
+			if s.segStart < 0 {
+				s.segStart = max(s.bufStart, s.lastEnd, ev.Sample-int64(s.padFrames)*s.frameLen)
+			}
 		case SpeechEnd:
 			end := min(s.pushed, ev.Sample+int64(s.padFrames)*s.frameLen)
+			out = s.splitLong(end, out)
 			out = s.emit(end, out)
 			s.segStart = -1
 		}
-		out = s.splitLong(out)
 	}
-	out = s.splitLong(out)
+	out = s.splitLong(s.pushed, out)
 	s.trim()
 	return out
 }
@@ -114,7 +119,7 @@ func (s *Segmenter) Push(samples []float32, out []Chunk) []Chunk {
 func (s *Segmenter) Flush(out []Chunk) []Chunk {
 	for _, ev := range s.det.Flush(nil) {
 		if ev.Kind == SpeechEnd && s.segStart >= 0 {
-			out = s.splitLong(out)
+			out = s.splitLong(s.pushed, out)
 			out = s.emit(s.pushed, out)
 			s.segStart = -1
 		}
@@ -122,10 +127,11 @@ func (s *Segmenter) Flush(out []Chunk) []Chunk {
 	return out
 }
 
-// splitLong cuts the open segment while it is longer than the maximum.
-func (s *Segmenter) splitLong(out []Chunk) []Chunk {
+// splitLong cuts the open segment, which runs at least to upTo, while it
+// is longer than the maximum.
+func (s *Segmenter) splitLong(upTo int64, out []Chunk) []Chunk {
 	maxLen := int64(s.maxFrames) * s.frameLen
-	for s.segStart >= 0 && s.pushed-s.segStart > maxLen {
+	for s.segStart >= 0 && upTo-s.segStart > maxLen {
 		cut := s.quietestCut(s.segStart+maxLen/2, s.segStart+maxLen)
 		out = s.emit(cut, out)
 		s.segStart = cut
@@ -164,6 +170,7 @@ func (s *Segmenter) emit(end int64, out []Chunk) []Chunk {
 	from, to := s.segStart-s.bufStart, min(end, s.pushed)-s.bufStart
 	samples := make([]float32, to-from)
 	copy(samples, s.buf[from:to])
+	s.lastEnd = s.segStart + int64(len(samples))
 	return append(out, Chunk{Span: Span{Start: s.segStart, End: s.segStart + int64(len(samples))}, Samples: samples})
 }
 

@@ -141,3 +141,54 @@ func BenchmarkSegmenter(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(audio))/16000*float64(b.N)/b.Elapsed().Seconds(), "x-realtime")
 }
+
+// TestSegmentManyEventsInOnePush is the regression test of a push that
+// carries several speech runs and more than the maximum length of audio
+// (a whole file given to Segment): segments must come in order, never
+// overlap, respect the maximum, and match those of small pushes.
+func TestSegmentManyEventsInOnePush(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	var audio []float32
+	for len(audio) < 16000*40 {
+		audio = append(audio, noise(400+rng.IntN(1200), 0.001, rng)...)
+		for w := rng.IntN(12); w >= 0; w-- { // a "sentence" of up to 12 words
+			audio = append(audio, tone(200+rng.IntN(300), 0.3)...)
+			audio = append(audio, noise(100+rng.IntN(100), 0.001, rng)...)
+		}
+	}
+	var want []Chunk
+	for _, chunk := range []int{len(audio), 320, 4099} {
+		seg, err := NewSegmenter(DefaultEnergyConfig(), 3000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []Chunk
+		for i := 0; i < len(audio); i += chunk {
+			got = seg.Push(audio[i:min(i+chunk, len(audio))], got)
+		}
+		got = seg.Flush(got)
+		for i, c := range got {
+			if c.End-c.Start > 3*16000 {
+				t.Errorf("chunk %d: segment %d is %d ms", chunk, i, (c.End-c.Start)/16)
+			}
+			if i > 0 && c.Start < got[i-1].End {
+				t.Errorf("chunk %d: segment %d %+v starts before segment %d ends %+v", chunk, i, c.Span, i-1, got[i-1].Span)
+			}
+		}
+		if want == nil {
+			want = got
+			if len(want) < 10 {
+				t.Fatalf("%d segments", len(want))
+			}
+			continue
+		}
+		if len(got) != len(want) {
+			t.Fatalf("chunk %d: %d segments, whole push %d", chunk, len(got), len(want))
+		}
+		for i := range got {
+			if got[i].Span != want[i].Span {
+				t.Errorf("chunk %d: segment %d %+v, whole push %+v", chunk, i, got[i].Span, want[i].Span)
+			}
+		}
+	}
+}
