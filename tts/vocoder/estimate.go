@@ -1,0 +1,258 @@
+package vocoder
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/mynah-speech/mynah/dsp/feature"
+)
+
+// estimator holds what the pure-DSP estimate needs from the filterbank.
+type estimator struct {
+	bandScale []float64 // 1/Σ_b w_jb: a band's mean bin power per unit of its mel energy
+	hFrac     []float64 // harmonic share of a voiced frame's envelope, per grid point
+	// resp[q] is the mel energy a unit-amplitude sinusoid at q·respStep Hz
+	// puts into filters respFirst[q] .. respFirst[q]+respWidth−1.
+	resp      []float64
+	respFirst []int
+	respStep  float64
+	// Per-frame scratch of the harmonic refinement.
+	kIdx   []int     // harmonic k's grid interval
+	kFrac  []float64 // and position in it
+	kQ     []int     // its row of resp
+	pred   []float64 // predicted harmonic mel energies
+	ratio  []float64
+	num    []float64
+	den    []float64
+	target []float64
+	hPow   []float64 // harmonic amplitude² on the grid
+}
+
+// respWidth bounds how many mel filters one sinusoid reaches through the
+// window's main lobe: adjacent triangles overlap pairwise, and the lobe
+// spreads two bins either side.
+const respWidth = 6
+
+// hannLobe is |Ŵ(δ)|²/(W/2)² for a periodic Hann window of many points, δ
+// bins from its centre: (sinc δ / (1 − δ²))².
+func hannLobe(d float64) float64 {
+	d = math.Abs(d)
+	switch {
+	case d < 1e-9:
+		return 1
+	case math.Abs(d-1) < 1e-9:
+		return 0.25
+	}
+	v := math.Sin(math.Pi*d) / (math.Pi * d) / (1 - d*d)
+	return v * v
+}
+
+func newEstimator(c Config, grid []float64) estimator {
+	fb := feature.NewFilterbank(c.Features())
+	e := estimator{bandScale: make([]float64, c.NumMels), hFrac: make([]float64, len(grid))}
+	for j := range e.bandScale {
+		var sum float64
+		for _, w := range fb.Weights(j) {
+			sum += float64(w)
+		}
+		if sum > 0 {
+			e.bandScale[j] = 1 / sum
+		}
+	}
+	for i, hz := range grid {
+		r := hz / c.VoicingCutoffHz
+		e.hFrac[i] = (1 - c.NoiseFloor) / (1 + r*r*r*r)
+	}
+	// A sinusoid of amplitude A at f gives |X_b|² = (A·W/4)²·lobe(b − f/Δf)
+	// in the TTS frames; the filters weigh those bins.
+	binHz := float64(c.SampleRate) / float64(c.FFTSize)
+	e.respStep = binHz / 8
+	nq := int(min(c.HarmonicMaxHz, c.FMaxHz)/e.respStep) + 2
+	dense := make([][]float32, c.NumMels)
+	for j := range dense {
+		dense[j] = fb.Weights(j)
+	}
+	peak := float64(c.WindowSamples) * float64(c.WindowSamples) / 16
+	e.resp = make([]float64, nq*respWidth)
+	e.respFirst = make([]int, nq)
+	row := make([]float64, c.NumMels)
+	for q := range nq {
+		hz := float64(q) * e.respStep
+		clear(row)
+		centre := hz / binHz
+		for b := max(0, int(centre)-3); b <= int(centre)+4 && b < fb.NumBins(); b++ {
+			g := peak * hannLobe(float64(b)-centre)
+			for j := range row {
+				row[j] += float64(dense[j][b]) * g
+			}
+		}
+		first := -1
+		for j, v := range row {
+			if v > 0 && first < 0 {
+				first = j
+			}
+		}
+		first = max(first, 0)
+		first = min(first, c.NumMels-respWidth)
+		e.respFirst[q] = first
+		copy(e.resp[q*respWidth:(q+1)*respWidth], row[first:])
+	}
+	e.pred = make([]float64, c.NumMels)
+	e.ratio = make([]float64, c.NumMels)
+	e.target = make([]float64, c.NumMels)
+	e.hPow = make([]float64, len(grid))
+	e.num = make([]float64, len(grid))
+	e.den = make([]float64, len(grid))
+	return e
+}
+
+// refineHarmonic improves a voiced frame's harmonic power envelope p (on
+// the grid; harmonic k has power p(k·f0) by linear interpolation) so that
+// the mel energies its harmonics would produce through the window and the
+// filterbank match target: iterations of the multiplicative update for
+// the generalised Kullback–Leibler divergence (Lee and Seung 2001,
+// "Algorithms for non-negative matrix factorization", NIPS), which
+// keeps p non-negative and weighs errors relatively, as the log-mels do.
+// Grid points no harmonic reaches keep their values.
+func (e *estimator) refineHarmonic(p []float64, f0 float64, grid []float64, maxHz float64, iterations int) {
+	K := int(min(maxHz, float64(len(e.respFirst)-2)*e.respStep) / f0)
+	if K < 1 || iterations <= 0 {
+		return
+	}
+	e.kIdx, e.kFrac, e.kQ = e.kIdx[:0], e.kFrac[:0], e.kQ[:0]
+	i := 0
+	for k := 1; k <= K; k++ {
+		hz := float64(k) * f0
+		for i < len(grid)-2 && grid[i+1] < hz {
+			i++
+		}
+		e.kIdx = append(e.kIdx, i)
+		e.kFrac = append(e.kFrac, min(max((hz-grid[i])/(grid[i+1]-grid[i]), 0), 1))
+		e.kQ = append(e.kQ, int(hz/e.respStep+0.5))
+	}
+	tiny := 1e-30
+	for range iterations {
+		clear(e.pred)
+		for k := range K {
+			i, fr := e.kIdx[k], e.kFrac[k]
+			a2 := p[i] + fr*(p[i+1]-p[i])
+			q := e.kQ[k]
+			first := e.respFirst[q]
+			for w, r := range e.resp[q*respWidth : (q+1)*respWidth] {
+				e.pred[first+w] += r * a2
+			}
+		}
+		for j, t := range e.target {
+			e.ratio[j] = t / (e.pred[j] + tiny)
+		}
+		clear(e.num)
+		clear(e.den)
+		for k := range K {
+			q := e.kQ[k]
+			first := e.respFirst[q]
+			var n, d float64
+			for w, r := range e.resp[q*respWidth : (q+1)*respWidth] {
+				n += r * e.ratio[first+w]
+				d += r
+			}
+			i, fr := e.kIdx[k], e.kFrac[k]
+			e.num[i] += (1 - fr) * n
+			e.den[i] += (1 - fr) * d
+			e.num[i+1] += fr * n
+			e.den[i+1] += fr * d
+		}
+		for i, d := range e.den {
+			if d > 0 {
+				p[i] *= e.num[i] / d
+			}
+		}
+	}
+}
+
+// Estimate writes to dst the pure-DSP parameters for T frames of TTS
+// log-mels (T×NumMels, frame-major) and F0 (T values, 0 unvoiced),
+// growing its slices as needed.
+//
+// The envelope is the filterbank's band-average inverse: mel band j's
+// energy divided by its weight sum is the mean power of the FFT bins under
+// it, placed at the band's centre, interpolated linearly between centres
+// by the grid and extended above FMaxHz with TopBandGain times the last
+// band. A voiced frame splits that power between harmonics and noise by a
+// fixed voicing profile (Config.VoicingCutoffHz, NoiseFloor); an unvoiced
+// frame is all noise. Powers become amplitudes by the periodogram of each
+// branch under the TTS window W (periodic Hann, Σw² = 3W/8):
+//
+//	harmonics F0 apart, amplitude A:  mean bin power P = 3·W·fs·A²/(32·F0)
+//	noise of magnitude M:             P = 3·W·M²/(8·hop)
+//
+// so each branch reproduces its share of the mel energy.
+func (s *Synthesizer) Estimate(dst *Frames, logMels, f0 []float32) error {
+	c := s.cfg
+	T := len(f0)
+	if len(logMels) != T*c.NumMels {
+		return fmt.Errorf("vocoder estimate: %d log-mels for %d frames of %d mels", len(logMels), T, c.NumMels)
+	}
+	if s.est.bandScale == nil {
+		s.est = newEstimator(c, s.grid)
+	}
+	G := len(s.grid)
+	dst.F0 = grow(dst.F0, T)
+	dst.Harmonic = grow(dst.Harmonic, T*G)
+	dst.Noise = grow(dst.Noise, T*G)
+	W := float64(c.WindowSamples)
+	fs := float64(c.SampleRate)
+	noiseScale := 8 * float64(c.HopSamples) / (3 * W)
+	floor := math.Log(float64(c.LogFloor))
+	for t := 0; t < T; t++ {
+		v := f0[t]
+		if !(v > 0) || math.IsInf(float64(v), 0) {
+			v = 0
+		}
+		dst.F0[t] = v
+		mel := logMels[t*c.NumMels : (t+1)*c.NumMels]
+		h := dst.Harmonic[t*G : (t+1)*G]
+		nz := dst.Noise[t*G : (t+1)*G]
+		harmScale := 32 * float64(v) / (3 * W * fs)
+		hp := s.est.hPow
+		for i := range G {
+			j := min(max(i-1, 0), c.NumMels-1) // grid point i+1 is band i's centre
+			lm := float64(mel[j])
+			if !(lm >= floor) { // also catches NaN
+				lm = floor
+			}
+			p := math.Exp(min(lm, 30)) * s.est.bandScale[j]
+			if i > c.NumMels {
+				p *= c.TopBandGain
+			}
+			hf := 0.0
+			if v > 0 {
+				hf = s.est.hFrac[i]
+			}
+			hp[i] = hf * p * harmScale
+			nz[i] = float32(math.Sqrt((1 - hf) * p * noiseScale))
+		}
+		if v > 0 && c.EstimateIterations > 0 {
+			for j := range s.est.target {
+				lm := float64(mel[j])
+				if !(lm >= floor) {
+					lm = floor
+				}
+				s.est.target[j] = s.est.hFrac[j+1] * math.Exp(min(lm, 30))
+			}
+			s.est.refineHarmonic(hp, float64(v), s.grid, c.HarmonicMaxHz, c.EstimateIterations)
+			s.flops += int64(c.EstimateIterations) * int64(c.HarmonicMaxHz/float64(v)*30+float64(3*c.NumMels))
+		}
+		for i, v := range hp {
+			h[i] = float32(math.Sqrt(v))
+		}
+		s.flops += int64(G) * 60
+	}
+	return nil
+}
+
+func grow(s []float32, n int) []float32 {
+	if cap(s) < n {
+		return make([]float32, n)
+	}
+	return s[:n]
+}
