@@ -3,9 +3,9 @@ package vocoder
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
-	"math"
 	"reflect"
 	"strings"
 	"testing"
