@@ -132,6 +132,9 @@ func (s *Segmenter) Flush(out []Chunk) []Chunk {
 func (s *Segmenter) splitLong(upTo int64, out []Chunk) []Chunk {
 	maxLen := int64(s.maxFrames) * s.frameLen
 	for s.segStart >= 0 && upTo-s.segStart > maxLen {
+		if to := s.segStart + maxLen; (to-s.bufStart)/s.frameLen > int64(len(s.energy)) {
+			break // the window's last frame is incomplete: wait for more audio
+		}
 		cut := s.quietestCut(s.segStart+maxLen/2, s.segStart+maxLen)
 		out = s.emit(cut, out)
 		s.segStart = cut
@@ -139,26 +142,44 @@ func (s *Segmenter) splitLong(upTo int64, out []Chunk) []Chunk {
 	return out
 }
 
-// quietestCut returns the frame boundary in [from, to) whose 5-frame
-// smoothed energy is lowest.
+// quietestCut returns the frame boundary in [from, to) where a cut is
+// least likely to split a word, in two passes. First the quietest stretch:
+// the frame whose centred 210 ms mean level (dB) is lowest, since a pause
+// between utterances outlasts the dips inside words, and with loud,
+// changing noise (bells, music) a single quiet frame is as likely to be
+// a stop closure as a pause. Then, within that stretch, the frame whose
+// 5-frame (50 ms) smoothed level is lowest.
 func (s *Segmenter) quietestCut(from, to int64) int64 {
 	first := int((from - s.bufStart + s.frameLen - 1) / s.frameLen)
-	last := int((to - s.bufStart) / s.frameLen)
-	last = min(last, len(s.energy))
-	best, bestE := to, math.Inf(1)
-	for f := first; f < last; f++ {
-		var sum float64
-		n := 0
-		for k := max(0, f-2); k <= min(len(s.energy)-1, f+2); k++ {
-			sum += s.energy[k]
-			n++
-		}
-		if e := sum / float64(n); e < bestE {
-			best, bestE = s.bufStart+int64(f)*s.frameLen, e
-		}
+	last := min(int((to-s.bufStart)/s.frameLen), len(s.energy))
+	stretch := s.lowestMean(first, last, 10)
+	if stretch < 0 {
+		return to
 	}
+	f := s.lowestMean(max(first, stretch-10), min(last, stretch+11), 2)
+	best := s.bufStart + int64(f)*s.frameLen
 	if best <= s.segStart {
 		best = to
+	}
+	return best
+}
+
+// lowestMean returns the frame in [first, last) whose mean level over the
+// frames within radius of it (clipped to the buffer) is lowest, or -1.
+func (s *Segmenter) lowestMean(first, last, radius int) int {
+	best, bestE := -1, math.Inf(1)
+	for f := max(first, 0); f < last; f++ {
+		var sum float64
+		// Only frames before last count, so the choice does not depend
+		// on how much audio has arrived beyond the window.
+		lo, hi := max(0, f-radius), min(len(s.energy), last)-1
+		hi = min(hi, f+radius)
+		for k := lo; k <= hi; k++ {
+			sum += s.energy[k]
+		}
+		if e := sum / float64(hi-lo+1); e < bestE {
+			best, bestE = f, e
+		}
 	}
 	return best
 }

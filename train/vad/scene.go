@@ -3,6 +3,7 @@ package vad
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/mynah-speech/mynah/audio"
 	"github.com/mynah-speech/mynah/vad"
@@ -23,10 +24,17 @@ const (
 	trimFloorDB = -55
 )
 
-// pauseFrames is the shortest run of below-threshold frames inside an
-// utterance that counts as a pause between words (80 ms: longer than the
-// closure of a stop consonant).
-const pauseFrames = 8
+// pauseFrames is the shortest run of quiet frames inside an utterance
+// that counts as a pause between words (80 ms: longer than the closure of
+// a stop consonant). A frame is quiet when its level, median-smoothed
+// over 50 ms so one click or breath does not split a pause, is 30 dB
+// below the utterance's loudest frame or within 8 dB of its quietest
+// tenth (the recording's own background, for noisy recordings).
+const (
+	pauseFrames       = 8
+	pauseRangeDB      = 30
+	pauseAboveFloorDB = 8
+)
 
 // frameLevels returns the 10 ms frame levels of x in dBFS.
 func frameLevels(x []float32) []float64 {
@@ -64,9 +72,12 @@ func speechExtent(x []float32) (span vad.Span, pauses []vad.Span, ok bool) {
 	if first < 0 {
 		return vad.Span{}, nil, false
 	}
+	sorted := slices.Clone(lv)
+	slices.Sort(sorted)
+	quietBelow := max(peak-pauseRangeDB, sorted[len(sorted)/10]+pauseAboveFloorDB)
 	run := 0
 	for i := first; i <= last+1; i++ {
-		if i <= last && lv[i] <= thr {
+		if i <= last && median5(lv, i) <= quietBelow {
 			run++
 			continue
 		}
@@ -76,6 +87,15 @@ func speechExtent(x []float32) (span vad.Span, pauses []vad.Span, ok bool) {
 		run = 0
 	}
 	return vad.Span{Start: int64(first) * trimFrame, End: int64(last+1) * trimFrame}, pauses, true
+}
+
+// median5 is the median of the up to five levels centred on i.
+func median5(lv []float64, i int) float64 {
+	var w [5]float64
+	n := copy(w[:], lv[max(0, i-2):min(len(lv), i+3)])
+	win := w[:n]
+	slices.Sort(win)
+	return win[n/2]
 }
 
 // Scene is a constructed recording: utterances separated by known gaps,
