@@ -15,8 +15,10 @@ import (
 // voice file ("acoustic.embed.weight", ...).
 const Prefix = "acoustic."
 
-// ConfigKey is the safetensors metadata key holding the Config as JSON.
-const ConfigKey = "acoustic.config"
+// ConfigKey is the metadata key, after the prefix, holding the Config as
+// JSON ("acoustic.config" in a voice file, as the vocoder's is
+// "vocoder.config").
+const ConfigKey = "config"
 
 // FileFormat is the "format" metadata of a file written by Save.
 const FileFormat = "mynah-tts-acoustic"
@@ -47,6 +49,12 @@ func (m *Model) Tensors(prefix string, dtype safetensors.DType) ([]safetensors.T
 func (m *Model) ConfigJSON() string {
 	b, _ := json.Marshal(m.cfg) // a validated Config always marshals
 	return string(b)
+}
+
+// Metadata returns the safetensors metadata that goes with Tensors(prefix,
+// ...): the config under prefix+ConfigKey.
+func (m *Model) Metadata(prefix string) map[string]string {
+	return map[string]string{prefix + ConfigKey: m.ConfigJSON()}
 }
 
 // FromTensors builds the model of cfg and fills it from the tensors named
@@ -89,14 +97,15 @@ func FromTensors(cfg Config, f *safetensors.File, prefix string) (*Model, error)
 }
 
 // Save writes the model as a safetensors file: tensors named
-// Prefix+param, the Config under ConfigKey, format FileFormat, and card
+// Prefix+param, the Config under Prefix+ConfigKey, format FileFormat, and card
 // (if not nil) as JSON under "card".
 func (m *Model) Save(w io.Writer, dtype safetensors.DType, card any) error {
 	tensors, err := m.Tensors(Prefix, dtype)
 	if err != nil {
 		return err
 	}
-	meta := map[string]string{"format": FileFormat, ConfigKey: m.ConfigJSON()}
+	meta := m.Metadata(Prefix)
+	meta["format"] = FileFormat
 	if card != nil {
 		b, err := json.Marshal(card)
 		if err != nil {
@@ -111,7 +120,8 @@ func (m *Model) Save(w io.Writer, dtype safetensors.DType, card any) error {
 }
 
 // Load reads a file written by Save, or any safetensors file (a voice
-// file) with the config under ConfigKey and the tensors under Prefix.
+// file) with the config under Prefix+ConfigKey and the tensors under
+// Prefix.
 func Load(data []byte) (*Model, error) {
 	f, err := safetensors.Parse(data)
 	if err != nil {
@@ -121,11 +131,11 @@ func Load(data []byte) (*Model, error) {
 }
 
 // LoadFile builds the model stored in f under prefix, its config read from
-// the metadata key ConfigKey.
+// the metadata key prefix+ConfigKey.
 func LoadFile(f *safetensors.File, prefix string) (*Model, error) {
-	raw, ok := f.Metadata[ConfigKey]
+	raw, ok := f.Metadata[prefix+ConfigKey]
 	if !ok {
-		return nil, fmt.Errorf("%w: no %q metadata", ErrFormat, ConfigKey)
+		return nil, fmt.Errorf("%w: no %q metadata", ErrFormat, prefix+ConfigKey)
 	}
 	var cfg Config
 	dec := json.NewDecoder(strings.NewReader(raw))

@@ -323,7 +323,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	}
 	tensors = append(tensors, safetensors.Tensor{Name: "vocoder.x", DType: safetensors.F32, Shape: []int{1}, Data: make([]byte, 4)})
 	buf.Reset()
-	if err := safetensors.Write(&buf, tensors, map[string]string{ConfigKey: m.ConfigJSON()}); err != nil {
+	if err := safetensors.Write(&buf, tensors, m.Metadata("voice.acoustic.")); err != nil {
 		t.Fatal(err)
 	}
 	f, err := safetensors.Parse(buf.Bytes())
