@@ -88,8 +88,8 @@ func TestSynthesizeOptions(t *testing.T) {
 		t.Errorf("%d samples, want %d", len(base), want)
 	}
 	tests := []struct {
-		name string
-		opt  tts.Options
+		name  string
+		opt   tts.Options
 		check func(t *testing.T, got []float32)
 	}{
 		{"speed", tts.Options{Speed: 2}, func(t *testing.T, got []float32) {
