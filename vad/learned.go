@@ -203,10 +203,23 @@ type LearnedDetector struct {
 	emit       func(p float32)
 }
 
-// NewDetector returns a streaming detector over the model.
+// NewDetector returns a streaming detector over the model. Zero fields of
+// cfg take the model's tuned values (ModelConfig.Detector), then those of
+// DefaultLearnedConfig.
 func (m *Model) NewDetector(cfg LearnedConfig) (*LearnedDetector, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
+	}
+	if t := m.cfg.Detector; t != nil {
+		if cfg.Threshold == 0 {
+			cfg.Threshold = t.Threshold
+		}
+		if cfg.MinSpeechMs == 0 {
+			cfg.MinSpeechMs = t.MinSpeechMs
+		}
+		if cfg.MinSilenceMs == 0 {
+			cfg.MinSilenceMs = t.MinSilenceMs
+		}
 	}
 	cfg = cfg.withDefaults()
 	stepMs := float64(m.cfg.StepSamples()) * 1000 / float64(m.cfg.Feature.SampleRate)

@@ -40,6 +40,10 @@ type ModelConfig struct {
 	// DelaySteps is how many steps after a region the model decides it:
 	// the look-ahead in steps.
 	DelaySteps int `json:"delay_steps"`
+	// Detector holds the hysteresis the recipe tuned for these weights
+	// (on training speakers, never on the evaluation set); NewDetector
+	// takes it for the fields its own config leaves zero.
+	Detector *LearnedConfig `json:"detector,omitempty"`
 	// Training is the recipe's record (data, command, figures); the
 	// detector ignores it.
 	Training json.RawMessage `json:"training,omitempty"`
@@ -163,6 +167,13 @@ func NewModel(cfg ModelConfig, seed uint64) (*Model, error) {
 	}
 	cfg.Norm = feature.Norm{Mean: slices.Clone(cfg.Norm.Mean), Std: slices.Clone(cfg.Norm.Std)}
 	cfg.Dilations = slices.Clone(cfg.Dilations)
+	if cfg.Detector != nil {
+		if err := cfg.Detector.Validate(); err != nil {
+			return nil, fmt.Errorf("%w: detector: %w", ErrModel, err)
+		}
+		d := *cfg.Detector
+		cfg.Detector = &d
+	}
 	m := &Model{cfg: cfg, ext: ext}
 	C, M := cfg.Channels, cfg.Feature.NumMels
 	m.stemW = nn.NewParam("stem.w", C, M, cfg.StemKernel)
@@ -205,6 +216,15 @@ func (m *Model) SetNorm(n feature.Norm) error {
 		return fmt.Errorf("%w: norm has %d dimensions for %d mels", ErrModel, len(n.Mean), m.cfg.Feature.NumMels)
 	}
 	m.cfg.Norm = feature.Norm{Mean: slices.Clone(n.Mean), Std: slices.Clone(n.Std)}
+	return nil
+}
+
+// SetDetector records the tuned hysteresis in the config.
+func (m *Model) SetDetector(c LearnedConfig) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	m.cfg.Detector = &c
 	return nil
 }
 

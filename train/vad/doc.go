@@ -31,6 +31,14 @@
 // segmentation: a cut inside a reference span is inside a word unless it
 // falls in a pause of at least 80 ms of the clean audio.
 //
+// # Tuning
+//
+// After training, the detector's threshold and hangover are picked on a
+// grid (thresholds 0.3–0.7, hangovers 100–300 ms) by mean frame F1 on
+// scenes built the same way from 300 training utterances under training
+// noise at 20, 10 and 5 dB, and stored in the model's config
+// (ModelConfig.Detector): the evaluation set steers nothing.
+//
 // # Running it
 //
 //	go run ./cmd/train vad -out models/vad.safetensors

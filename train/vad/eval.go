@@ -87,6 +87,9 @@ func BuildEvalScenes(entries []corpora.Entry, load func(corpora.Entry) ([]float3
 	return scenes, nil
 }
 
+// Clean is the SNR that Evaluate and Scene.Noisy take for no noise.
+var Clean = math.Inf(1)
+
 // Noisy returns the scene with held-out noise (augment.DevNoise) at snrDB;
 // the clip and offset depend only on the scene, so every level carries the
 // same noise. math.Inf(1) returns the clean scene.
@@ -96,6 +99,20 @@ func (s Scene) Noisy(snrDB float64, bank *augment.NoiseBank) []float32 {
 	}
 	y, _ := augment.NoisyDev(s.Clean, "vad/"+s.Key, snrDB, bank)
 	return y
+}
+
+// noisyTyped is Noisy that also names the noise type ("none" for clean).
+func (s Scene) noisyTyped(snrDB float64, bank *augment.NoiseBank) ([]float32, string) {
+	if math.IsInf(snrDB, 1) {
+		return s.Clean, "none"
+	}
+	y, id := augment.NoisyDev(s.Clean, "vad/"+s.Key, snrDB, bank)
+	for _, c := range bank.Clips {
+		if c.ID == id {
+			return y, c.Type
+		}
+	}
+	return y, "none"
 }
 
 // evalFrame is the frame of the frame-level scores: 10 ms.
@@ -230,31 +247,46 @@ func Detect(det vad.Detector, samples []float32) []vad.Span {
 
 // Result is one detector's score at one noise level.
 type Result struct {
-	Detector string  `json:"detector"`
-	SNR      float64 `json:"snr_db"`
-	Frames   Counts  `json:"frames"`
-	F1       float64 `json:"f1"`
+	Detector string `json:"detector"`
+	// SNR is the noise level in dB; Clean marks the scenes without noise
+	// (SNR then 0).
+	SNR    float64 `json:"snr_db"`
+	Clean  bool    `json:"clean,omitempty"`
+	Frames Counts  `json:"frames"`
+	F1     float64 `json:"f1"`
 	// MedianMs and P90Ms are the boundary errors' median and 90th
 	// percentile in milliseconds.
 	MedianMs float64 `json:"median_boundary_ms"`
 	P90Ms    float64 `json:"p90_boundary_ms"`
 	// Boundaries is how many reference boundaries were scored.
 	Boundaries int `json:"boundaries"`
+	// F1ByNoise is the frame F1 per noise type.
+	F1ByNoise map[string]float64 `json:"f1_by_noise,omitempty"`
 }
 
 // Evaluate scores detectors made by newDet on every scene at snrDB.
 func Evaluate(name string, scenes []Scene, snrDB float64, bank *augment.NoiseBank, newDet func() (vad.Detector, error)) (Result, error) {
 	var c Counts
 	var errs []int64
+	byNoise := map[string]*Counts{}
 	for _, s := range scenes {
-		x := s.Noisy(snrDB, bank)
+		x, typ := s.noisyTyped(snrDB, bank)
 		det, err := newDet()
 		if err != nil {
 			return Result{}, err
 		}
 		hyp := Detect(det, x)
-		c.Add(FrameCounts(s.Speech, hyp, len(x)))
+		sc := FrameCounts(s.Speech, hyp, len(x))
+		c.Add(sc)
+		if byNoise[typ] == nil {
+			byNoise[typ] = &Counts{}
+		}
+		byNoise[typ].Add(sc)
 		errs = append(errs, BoundaryErrors(s.Speech, hyp, len(x))...)
+	}
+	f1s := map[string]float64{}
+	for typ, nc := range byNoise {
+		f1s[typ] = nc.F1()
 	}
 	slices.Sort(errs)
 	ms := func(q float64) float64 {
@@ -263,7 +295,11 @@ func Evaluate(name string, scenes []Scene, snrDB float64, bank *augment.NoiseBan
 		}
 		return float64(errs[int(q*float64(len(errs)-1)+0.5)]) * 1000 / SampleRate
 	}
-	return Result{Detector: name, SNR: snrDB, Frames: c, F1: c.F1(), MedianMs: ms(0.5), P90Ms: ms(0.9), Boundaries: len(errs)}, nil
+	clean := math.IsInf(snrDB, 1)
+	if clean {
+		snrDB = 0
+	}
+	return Result{Detector: name, SNR: snrDB, Clean: clean, Frames: c, F1: c.F1(), MedianMs: ms(0.5), P90Ms: ms(0.9), Boundaries: len(errs), F1ByNoise: f1s}, nil
 }
 
 // CutsInsideWords returns the cut points (segment starts and ends) that
