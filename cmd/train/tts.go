@@ -21,7 +21,7 @@ func runTTS(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.Corpus, "corpus", o.Corpus, "Kathleen corpus folder (manifest.tsv, audio/)")
 	fs.StringVar(&o.WorkDir, "work", filepath.Join(home, ".cache/mynah/train/tts"), "work folder: features cache, config, checkpoint, ledger, best model")
-	fs.IntVar(&o.Dim, "dim", 0, "model width (0: 192); fixed by the first run's config.json")
+	fs.IntVar(&o.Dim, "dim", 0, "model width (0: acoustic.DefaultConfig, 128); fixed by the first run's config.json")
 	fs.IntVar(&o.Blocks, "blocks", 0, "encoder and decoder blocks (0: 4); fixed by the first run's config.json")
 	fs.Uint64Var(&o.Seed, "seed", o.Seed, "random seed")
 	fs.IntVar(&o.BatchFrames, "batch-frames", o.BatchFrames, "padded frames per step")

@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/mynah-speech/mynah/nn"
 )
 
 // compositions calls fn with every way of writing T as N positive parts:
@@ -99,6 +101,42 @@ func TestBetaBinomialPrior(t *testing.T) {
 		// The mode follows the diagonal.
 		if want := float64(ti) * float64(N-1) / float64(T-1); math.Abs(float64(arg)-want) > 1.01 {
 			t.Fatalf("frame %d: mode at symbol %d, diagonal at %.1f", ti, arg, want)
+		}
+	}
+}
+
+// The forward-sum loss is CTC over the symbol positions (Badlani et al.
+// 2022, section 3.1): with the blank made impossible, CTC's paths are
+// exactly the monotonic alignments, so nn.CTCLoss equals −ForwardSum.
+func TestForwardSumIsCTCWithoutBlank(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, tc := range []struct{ T, N int }{{4, 2}, {9, 4}, {15, 6}} {
+		logp := make([]float32, tc.T*tc.N)
+		logits := make([]float32, tc.T*(tc.N+1))
+		for f := 0; f < tc.T; f++ {
+			row := logp[f*tc.N : (f+1)*tc.N]
+			var z float64
+			for n := range row {
+				row[n] = float32(rng.NormFloat64())
+				z += math.Exp(float64(row[n]))
+			}
+			logits[f*(tc.N+1)] = -1e4 // blank
+			for n := range row {
+				row[n] -= float32(math.Log(z))
+				logits[f*(tc.N+1)+n+1] = row[n]
+			}
+		}
+		labels := make([]int, tc.N)
+		for n := range labels {
+			labels[n] = n + 1
+		}
+		ctc, err := nn.CTCLoss(logits, tc.T, tc.N+1, labels, 0, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fs, _ := ForwardSum(logp, tc.T, tc.N)
+		if math.Abs(ctc+fs) > 1e-4*math.Max(1, math.Abs(fs)) {
+			t.Errorf("T=%d N=%d: CTC %g, −ForwardSum %g", tc.T, tc.N, ctc, -fs)
 		}
 	}
 }

@@ -34,14 +34,18 @@ func flopsPerSecond(t testing.TB, cfg Config, framesPerSymbol int) float64 {
 }
 
 // TestCostBudget checks the bound: at most 0.5 GFLOP per second
-// of audio for the default architecture, at a speaking rate of 8 frames
+// of audio for the default architecture and for width 192, at a speaking rate of 8 frames
 // (93 ms) per symbol and at a fast 4.
 func TestCostBudget(t *testing.T) {
-	for _, fps := range []int{4, 8} {
-		f := flopsPerSecond(t, DefaultConfig(), fps)
-		t.Logf("default config, %d frames per symbol: %.3f GFLOP per second of audio", fps, f/1e9)
-		if f > 0.5e9 {
-			t.Errorf("%d frames per symbol: %.3f GFLOP per second of audio, over 0.5", fps, f/1e9)
+	for _, dim := range []int{128, 192} {
+		for _, fps := range []int{4, 8} {
+			cfg := DefaultConfig()
+			cfg.Dim = dim
+			f := flopsPerSecond(t, cfg, fps)
+			t.Logf("dim %d, %d frames per symbol: %.3f GFLOP per second of audio", dim, fps, f/1e9)
+			if f > 0.5e9 {
+				t.Errorf("dim %d, %d frames per symbol: %.3f GFLOP per second of audio, over 0.5", dim, fps, f/1e9)
+			}
 		}
 	}
 }
