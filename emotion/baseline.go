@@ -22,7 +22,8 @@ type BaselineOptions struct {
 }
 
 // FitBaseline fits the baseline model: the descriptors x (one row of
-// NumDescriptors per clip, as a baseline Featurizer makes them) are
+// NumDescriptors or NumDescriptorsExtended values per clip, as a baseline
+// Featurizer makes them; the row length picks the model's set) are
 // standardised by their mean and standard deviation, then multinomial
 // logistic regression is fitted by L-BFGS (gonum/optimize) on the
 // class-weighted cross-entropy plus a ridge penalty.
@@ -30,7 +31,11 @@ func FitBaseline(x [][]float32, y []Label, opt BaselineOptions) (*Model, error) 
 	if len(x) == 0 || len(x) != len(y) {
 		return nil, fmt.Errorf("emotion: baseline fit on %d rows and %d labels", len(x), len(y))
 	}
-	const F, K = NumDescriptors, NumLabels
+	const K = NumLabels
+	F := len(x[0])
+	if F != NumDescriptors && F != NumDescriptorsExtended {
+		return nil, fmt.Errorf("emotion: baseline rows of %d values, want %d or %d", F, NumDescriptors, NumDescriptorsExtended)
+	}
 	for i, r := range x {
 		if len(r) != F {
 			return nil, fmt.Errorf("emotion: baseline row %d has %d values, want %d", i, len(r), F)
@@ -55,7 +60,11 @@ func FitBaseline(x [][]float32, y []Label, opt BaselineOptions) (*Model, error) 
 		return nil, fmt.Errorf("emotion: %d class weights, want %d", len(cw), K)
 	}
 
-	m, err := New(DefaultBaseline(), nil, 0)
+	cfg := DefaultBaseline()
+	if F == NumDescriptorsExtended {
+		cfg = ExtendedBaseline()
+	}
+	m, err := New(cfg, nil, 0)
 	if err != nil {
 		return nil, err
 	}

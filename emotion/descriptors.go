@@ -50,7 +50,7 @@ type describer struct {
 	tracker *pitch.Tracker
 	centres []float64 // Hz of each mel band's centre
 	dct     []float64 // 12 × mels, orthonormal DCT-II rows 1..12
-	scratch []float64
+	lpc     *lpcScratch
 }
 
 const describerMels = 40
@@ -65,7 +65,11 @@ func newDescriber() (*describer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("emotion: pitch: %w", err)
 	}
-	d := &describer{mel: mel, tracker: tr}
+	lpc, err := newLPCScratch()
+	if err != nil {
+		return nil, fmt.Errorf("emotion: lpc: %w", err)
+	}
+	d := &describer{mel: mel, tracker: tr, lpc: lpc}
 	lo, hi := feature.HzToMel(cfg.FMinHz, cfg.MelScale), feature.HzToMel(cfg.FMaxHz, cfg.MelScale)
 	for i := range describerMels {
 		d.centres = append(d.centres, feature.MelToHz(lo+(hi-lo)*float64(i+1)/float64(describerMels+1), cfg.MelScale))
@@ -79,11 +83,12 @@ func newDescriber() (*describer, error) {
 	return d, nil
 }
 
-// describe returns the NumDescriptors values of x (16 kHz, trimmed) in
-// dst. Every value is finite; a recording too short to measure gives
-// zeros where a statistic has no frames.
-func (d *describer) describe(dst []float64, x []float32) []float64 {
-	dst = append(dst[:0], make([]float64, NumDescriptors)...)
+// describe returns the first n descriptors of x (16 kHz, trimmed) in dst:
+// n is NumDescriptors or NumDescriptorsExtended. Every value is finite; a
+// recording too short to measure gives zeros where a statistic has no
+// frames.
+func (d *describer) describe(dst []float64, x []float32, n int) []float64 {
+	dst = append(dst[:0], make([]float64, n)...)
 	if len(x) < 2*trimFrameSamples {
 		return dst
 	}
@@ -261,7 +266,7 @@ func (d *describer) describe(dst []float64, x []float32) []float64 {
 			mfcc[k] = append(mfcc[k], c)
 		}
 	}
-	n := float64(len(active))
+	nActive := float64(len(active))
 	m, s = meanStd(cent)
 	put(m)
 	put(s)
@@ -271,9 +276,9 @@ func (d *describer) describe(dst []float64, x []float32) []float64 {
 	m, s = meanStd(flux)
 	put(m)
 	put(s)
-	put(alpha / n)
-	put(hamm / n)
-	put(high / n)
+	put(alpha / nActive)
+	put(hamm / nActive)
+	put(high / nActive)
 	var stds [12]float64
 	for k := range 12 {
 		var mk float64
@@ -285,6 +290,9 @@ func (d *describer) describe(dst []float64, x []float32) []float64 {
 	}
 	if i != NumDescriptors {
 		panic(fmt.Sprintf("emotion: %d descriptors written, want %d", i, NumDescriptors))
+	}
+	if n > NumDescriptors {
+		d.extend(dst[NumDescriptors:], x, tr, lm, level, active, frames)
 	}
 	return dst
 }

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -127,13 +128,82 @@ func TestResample(t *testing.T) {
 	}
 }
 
+func TestExtendedDescriptors(t *testing.T) {
+	d, err := newDescriber()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ExtendedDescriptorNames) != NumDescriptorsExtended {
+		t.Fatalf("%d names for %d extended descriptors", len(ExtendedDescriptorNames), NumDescriptorsExtended)
+	}
+	x := voice(2, SampleRate, 180, 0.5, 3)
+	a := slices.Clone(d.describe(nil, x, NumDescriptorsExtended))
+	short := slices.Clone(d.describe(nil, x, NumDescriptors))
+	if !slices.Equal(a[:NumDescriptors], short) {
+		t.Error("the extended set does not start with the first set")
+	}
+	quiet := make([]float32, len(x))
+	for i, v := range x {
+		quiet[i] = v * 0.1
+	}
+	b := d.describe(nil, quiet, NumDescriptorsExtended)
+	for i := NumDescriptors; i < NumDescriptorsExtended; i++ {
+		name := ExtendedDescriptorNames[i]
+		if math.IsNaN(a[i]) || math.IsInf(a[i], 0) {
+			t.Errorf("%s = %v", name, a[i])
+		}
+		// Everything but the cepstra and the formants (whose LPC floor
+		// moves) ignores gain.
+		if strings.Contains(name, "mfcc") || strings.HasPrefix(name, "f1") || strings.HasPrefix(name, "f2") || strings.HasPrefix(name, "f3") {
+			continue
+		}
+		if math.Abs(a[i]-b[i]) > 0.05*math.Max(1, math.Abs(a[i])) {
+			t.Errorf("%s: %.3f at full level, %.3f at -20 dB", name, a[i], b[i])
+		}
+	}
+	for i, v := range d.describe(nil, make([]float32, 100), NumDescriptorsExtended) {
+		if v != 0 {
+			t.Errorf("short input: %s = %v", ExtendedDescriptorNames[i], v)
+		}
+	}
+}
+
+// TestFormantsOfResonator checks the LPC formant proxy on a pulse train
+// through two resonators at 700 and 1200 Hz (an /a/-like vowel).
+func TestFormantsOfResonator(t *testing.T) {
+	const n = 4000
+	x := make([]float32, n)
+	for i := 0; i < n; i += 160 { // 100 Hz pulses
+		x[i] = 1
+	}
+	for _, fc := range []float64{700, 1200} {
+		r := math.Exp(-math.Pi * 80 / float64(SampleRate))
+		th := 2 * math.Pi * fc / float64(SampleRate)
+		a1, a2 := 2*r*math.Cos(th), -r*r
+		var y1, y2 float64
+		for i := range x {
+			y := float64(x[i]) + a1*y1 + a2*y2
+			y2, y1 = y1, y
+			x[i] = float32(y)
+		}
+	}
+	s, err := newLPCScratch()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, found := s.formants(x, 2000)
+	if found < 2 || math.Abs(f[0]-700) > 80 || math.Abs(f[1]-1200) > 100 {
+		t.Errorf("formants %v (%d found), want about 700 and 1200 Hz", f, found)
+	}
+}
+
 func TestDescriptorsFiniteAndGainInvariant(t *testing.T) {
 	d, err := newDescriber()
 	if err != nil {
 		t.Fatal(err)
 	}
 	x := voice(2, SampleRate, 180, 0.5, 3)
-	a := d.describe(nil, x)
+	a := d.describe(nil, x, NumDescriptors)
 	if len(a) != NumDescriptors || len(DescriptorNames) != NumDescriptors {
 		t.Fatalf("%d descriptors, %d names", len(a), len(DescriptorNames))
 	}
@@ -142,7 +212,7 @@ func TestDescriptorsFiniteAndGainInvariant(t *testing.T) {
 	for i, v := range x {
 		quiet[i] = v * 0.1
 	}
-	b := d.describe(nil, quiet)
+	b := d.describe(nil, quiet, NumDescriptors)
 	for i := range a {
 		if math.IsNaN(a[i]) || math.IsInf(a[i], 0) {
 			t.Errorf("%s = %v", DescriptorNames[i], a[i])
@@ -161,7 +231,7 @@ func TestDescriptorsFiniteAndGainInvariant(t *testing.T) {
 	if want := 12 * math.Log2(180/27.5); math.Abs(a[3]-want) > 1 {
 		t.Errorf("f0 median %.2f st, want %.2f", a[3], want)
 	}
-	for i, v := range d.describe(nil, make([]float32, 100)) {
+	for i, v := range d.describe(nil, make([]float32, 100), NumDescriptors) {
 		if v != 0 {
 			t.Errorf("short input: %s = %v", DescriptorNames[i], v)
 		}

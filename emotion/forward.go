@@ -14,7 +14,7 @@ import (
 func (c Config) InputWidth() int {
 	switch c.Kind {
 	case KindBaseline:
-		return NumDescriptors
+		return c.descriptorCount()
 	case KindCNN:
 		return c.Mels
 	case KindTransfer:
@@ -132,7 +132,7 @@ func (f *Featurizer) Inputs(x []float32) ([]float32, int, error) {
 	cfg := f.m.cfg
 	switch cfg.Kind {
 	case KindBaseline:
-		f.dbuf = f.desc.describe(f.dbuf, x)
+		f.dbuf = f.desc.describe(f.dbuf, x, cfg.descriptorCount())
 		f.buf = f.buf[:0]
 		for _, v := range f.dbuf {
 			f.buf = append(f.buf, float32(v))

@@ -50,6 +50,11 @@ type Config struct {
 	// Dropout on the pooled vector while training.
 	Dropout float32 `json:"dropout,omitempty"`
 
+	// Descriptors is a baseline's descriptor count: NumDescriptors (or 0,
+	// as files written before the extended set say it) or
+	// NumDescriptorsExtended.
+	Descriptors int `json:"descriptors,omitempty"`
+
 	// Encoder is the acoustic model's ID (acoustic.Model.ID) a transfer
 	// model was trained on, EncoderLayers and EncoderDim its hidden
 	// states' count and width.
@@ -64,8 +69,23 @@ func DefaultCNN() Config {
 	return Config{Kind: KindCNN, Mels: 40, Channels: []int{12, 24, 48}, Hidden: 96, Dropout: 0.1}
 }
 
-// DefaultBaseline is the logistic-regression baseline.
+// DefaultBaseline is the logistic-regression baseline on the first
+// NumDescriptors descriptors.
 func DefaultBaseline() Config { return Config{Kind: KindBaseline} }
+
+// ExtendedBaseline is the logistic-regression baseline on all
+// NumDescriptorsExtended descriptors.
+func ExtendedBaseline() Config {
+	return Config{Kind: KindBaseline, Descriptors: NumDescriptorsExtended}
+}
+
+// descriptorCount is a baseline's input width.
+func (c Config) descriptorCount() int {
+	if c.Descriptors == 0 {
+		return NumDescriptors
+	}
+	return c.Descriptors
+}
 
 // TransferConfig is the transfer head for enc.
 func TransferConfig(enc *acoustic.Model) Config {
@@ -77,8 +97,14 @@ func (c Config) Validate() error {
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("%w: "+format, append([]any{ErrConfig}, args...)...)
 	}
+	if c.Kind != KindBaseline && c.Descriptors != 0 {
+		return bad("descriptors %d on a %s model", c.Descriptors, c.Kind)
+	}
 	switch c.Kind {
 	case KindBaseline:
+		if n := c.descriptorCount(); n != NumDescriptors && n != NumDescriptorsExtended {
+			return bad("descriptors %d: want %d or %d", n, NumDescriptors, NumDescriptorsExtended)
+		}
 	case KindCNN:
 		if c.Mels < 8 || c.Mels > 256 {
 			return bad("mels %d outside 8..256", c.Mels)
@@ -169,10 +195,11 @@ func New(cfg Config, enc *acoustic.Model, seed uint64) (*Model, error) {
 	s := &m.set
 	switch cfg.Kind {
 	case KindBaseline:
-		m.mean = s.New("norm.mean", NumDescriptors)
-		m.scale = s.New("norm.scale", NumDescriptors)
+		nd := cfg.descriptorCount()
+		m.mean = s.New("norm.mean", nd)
+		m.scale = s.New("norm.scale", nd)
 		nn.InitConst(m.scale, 1)
-		m.outW = s.New("out.w", NumLabels, NumDescriptors)
+		m.outW = s.New("out.w", NumLabels, nd)
 		m.outB = s.New("out.b", NumLabels)
 		return m, nil
 	case KindCNN:

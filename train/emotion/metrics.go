@@ -136,12 +136,13 @@ type foldResult struct {
 	ArousalUAR float64   `json:"arousal_uar"`
 	Confusion  confusion `json:"confusion"`
 	Epochs     int       `json:"epochs,omitempty"`
+	L2         float64   `json:"l2,omitempty"` // a baseline's ridge penalty
 	Seconds    float64   `json:"train_seconds"`
 }
 
 // variantResult summarises the folds of one model kind.
 type variantResult struct {
-	Kind       emotion.Kind `json:"kind"`
+	Kind       variant      `json:"kind"`
 	Params     int          `json:"params"`
 	Folds      []foldResult `json:"folds"`
 	MeanUAR    float64      `json:"mean_uar"`
@@ -153,7 +154,7 @@ type variantResult struct {
 	TotalFolds int          `json:"total_folds"`
 }
 
-func summarise(kind emotion.Kind, params, total int, folds []foldResult) variantResult {
+func summarise(kind variant, params, total int, folds []foldResult) variantResult {
 	v := variantResult{Kind: kind, Params: params, Folds: folds, TotalFolds: total, Complete: len(folds) == total}
 	if len(folds) == 0 {
 		return v

@@ -31,7 +31,7 @@ type options struct {
 	workDir     string
 	noiseDir    string
 	asrPath     string
-	variants    []emotion.Kind
+	variants    []variant
 	folds       int
 	onlyFolds   []int
 	epochs      int
@@ -42,18 +42,19 @@ type options struct {
 	maxFrames   int
 	limit       int
 	out         string
-	ship        emotion.Kind
+	ship        variant
 	command     string
 	maxDuration time.Duration
 	augment     bool
 	dropout     float64
+	l2          []float64
 }
 
 func defaultOptions() options {
 	return options{
-		variants: []emotion.Kind{emotion.KindBaseline, emotion.KindCNN, emotion.KindTransfer},
+		variants: []variant{vBaseline, vCNN, vTransfer},
 		folds:    6, epochs: 40, batch: 16, lr: 3e-3, workers: 2, seed: 12,
-		maxFrames: 300, ship: emotion.KindCNN, augment: true, dropout: -1,
+		maxFrames: 300, ship: vCNN, augment: true, dropout: -1,
 		asrPath: filepath.Join("models", "asr-en.safetensors"),
 	}
 }
@@ -76,7 +77,9 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.workDir, "work", "", "work folder for checkpoints and fold results (default CACHE/train/emotion)")
 	fs.StringVar(&o.noiseDir, "noise", "", "noise folder for augmentation (default ../shared/noise when it exists)")
 	fs.StringVar(&o.asrPath, "asr", o.asrPath, "acoustic model file whose encoder the transfer variant reads")
-	fs.StringVar(&variants, "variants", "baseline,cnn,transfer", "model kinds to cross-validate (baseline, cnn, transfer; empty for none)")
+	fs.StringVar(&variants, "variants", "baseline,cnn,transfer", "models to cross-validate (baseline, baseline-ext, cnn, transfer; empty for none)")
+	var l2s string
+	fs.StringVar(&l2s, "l2", "0.01", "ridge penalty of the baselines; several (comma-separated) are chosen among by nested speaker-disjoint cross-validation on each training set")
 	fs.IntVar(&o.folds, "folds", o.folds, "speaker-disjoint folds")
 	fs.StringVar(&only, "only-folds", "", "comma-separated fold numbers to run now (default all)")
 	fs.IntVar(&o.epochs, "epochs", o.epochs, "training epochs of the networks")
@@ -101,19 +104,27 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "train emotion: unexpected arguments %q\n", fs.Args())
 		return 2
 	}
-	o.ship = emotion.Kind(*ship)
+	o.ship = variant(*ship)
+	for _, f := range strings.Split(l2s, ",") {
+		var v float64
+		if _, err := fmt.Sscan(strings.TrimSpace(f), &v); err != nil || v <= 0 {
+			fmt.Fprintf(stderr, "train emotion: bad -l2 value %q\n", f)
+			return 2
+		}
+		o.l2 = append(o.l2, v)
+	}
 	o.command = strings.TrimSpace("train emotion " + strings.Join(args, " "))
 	o.variants = nil
 	for _, v := range strings.Split(variants, ",") {
 		if v = strings.TrimSpace(v); v != "" {
-			o.variants = append(o.variants, emotion.Kind(v))
+			o.variants = append(o.variants, variant(v))
 		}
 	}
 	for _, v := range append(slices.Clone(o.variants), o.ship) {
 		switch v {
-		case emotion.KindBaseline, emotion.KindCNN, emotion.KindTransfer:
+		case vBaseline, vBaselineExt, vCNN, vTransfer:
 		default:
-			fmt.Fprintf(stderr, "train emotion: unknown kind %q\n", v)
+			fmt.Fprintf(stderr, "train emotion: unknown variant %q\n", v)
 			return 2
 		}
 	}
@@ -177,7 +188,9 @@ type recipe struct {
 	enc     *acoustic.Model
 	aug     *augmenter
 	log     io.Writer
-	inputs  map[emotion.Kind]*inputSet
+	inputs  map[variant]*inputSet
+	// chosenL2 is the ridge penalty of the baseline fitted last.
+	chosenL2 float64
 }
 
 func run(ctx context.Context, o options, stdout, stderr io.Writer) error {
@@ -204,7 +217,7 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) error {
 		}
 		clips = kept
 	}
-	r := &recipe{o: o, clips: clips, log: stderr, aug: &augmenter{seed: o.seed}, inputs: map[emotion.Kind]*inputSet{}}
+	r := &recipe{o: o, clips: clips, log: stderr, aug: &augmenter{seed: o.seed}, inputs: map[variant]*inputSet{}}
 	r.foldOf, r.members = assignFolds(clips, o.folds)
 	if o.augment && o.noiseDir != "" {
 		bank, err := augment.TrainNoise(o.noiseDir, emotion.SampleRate)
@@ -213,7 +226,7 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) error {
 		}
 		r.aug.noise = bank
 	}
-	needEnc := slices.Contains(o.variants, emotion.KindTransfer) || (o.out != "" && o.ship == emotion.KindTransfer)
+	needEnc := slices.Contains(o.variants, vTransfer) || (o.out != "" && o.ship == vTransfer)
 	if needEnc {
 		data, err := os.ReadFile(o.asrPath)
 		if err != nil {
@@ -238,7 +251,7 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	}
 	// The card records every kind's folds found in the work folder.
 	results = nil
-	for _, kind := range []emotion.Kind{emotion.KindBaseline, emotion.KindCNN, emotion.KindTransfer} {
+	for _, kind := range allVariants {
 		folds := r.readFolds(kind)
 		if len(folds) > 0 {
 			results = append(results, summarise(kind, r.paramCount(kind), o.folds, folds))
@@ -247,7 +260,7 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	return r.ship(ctx, results, stdout)
 }
 
-func (r *recipe) paramCount(kind emotion.Kind) int {
+func (r *recipe) paramCount(kind variant) int {
 	m, err := r.newModel(kind)
 	if err != nil {
 		return 0
@@ -255,17 +268,19 @@ func (r *recipe) paramCount(kind emotion.Kind) int {
 	return nn.CountParams(m.Params())
 }
 
-func (r *recipe) newModel(kind emotion.Kind) (*emotion.Model, error) {
+func (r *recipe) newModel(kind variant) (*emotion.Model, error) {
 	switch kind {
-	case emotion.KindBaseline:
+	case vBaseline:
 		return emotion.New(emotion.DefaultBaseline(), nil, r.o.seed)
-	case emotion.KindCNN:
+	case vBaselineExt:
+		return emotion.New(emotion.ExtendedBaseline(), nil, r.o.seed)
+	case vCNN:
 		cfg := emotion.DefaultCNN()
 		if r.o.dropout >= 0 {
 			cfg.Dropout = float32(r.o.dropout)
 		}
 		return emotion.New(cfg, nil, r.o.seed)
-	case emotion.KindTransfer:
+	case vTransfer:
 		if r.enc == nil {
 			return nil, emotion.ErrEncoder
 		}
@@ -278,12 +293,12 @@ func (r *recipe) newModel(kind emotion.Kind) (*emotion.Model, error) {
 	return nil, fmt.Errorf("kind %q", kind)
 }
 
-func (r *recipe) foldPath(kind emotion.Kind, fold int, ext string) string {
+func (r *recipe) foldPath(kind variant, fold int, ext string) string {
 	return filepath.Join(r.o.workDir, string(kind), fmt.Sprintf("fold%d-of-%d%s", fold, r.o.folds, ext))
 }
 
 // readFolds returns the finished folds of kind saved in the work folder.
-func (r *recipe) readFolds(kind emotion.Kind) []foldResult {
+func (r *recipe) readFolds(kind variant) []foldResult {
 	var out []foldResult
 	for f := range r.o.folds {
 		b, err := os.ReadFile(r.foldPath(kind, f, ".json"))
@@ -298,7 +313,7 @@ func (r *recipe) readFolds(kind emotion.Kind) []foldResult {
 	return out
 }
 
-func (r *recipe) crossValidate(ctx context.Context, kind emotion.Kind) (variantResult, error) {
+func (r *recipe) crossValidate(ctx context.Context, kind variant) (variantResult, error) {
 	if err := os.MkdirAll(filepath.Join(r.o.workDir, string(kind)), 0o755); err != nil {
 		return variantResult{}, err
 	}
@@ -323,12 +338,15 @@ func (r *recipe) crossValidate(ctx context.Context, kind emotion.Kind) (variantR
 		if err != nil {
 			return variantResult{}, fmt.Errorf("fold %d: %w", f, err)
 		}
-		conf, err := r.evaluate(m, test)
+		conf, err := r.evaluate(kind, m, test)
 		if err != nil {
 			return variantResult{}, fmt.Errorf("fold %d: %w", f, err)
 		}
 		fr := foldResult{Fold: f, Speakers: r.members[f], Clips: len(test), UAR: conf.uar(), Accuracy: conf.accuracy(),
 			ArousalUAR: conf.arousalUAR(), Confusion: conf, Epochs: epochs, Seconds: time.Since(start).Seconds()}
+		if kind.kind() == emotion.KindBaseline {
+			fr.L2 = r.chosenL2
+		}
 		fmt.Fprintf(r.log, "emotion: %s fold %d (speakers %s): UAR %.1f%% accuracy %.1f%% arousal UAR %.1f%% (%.0f s)\n",
 			kind, f, strings.Join(fr.Speakers, ","), 100*fr.UAR, 100*fr.Accuracy, 100*fr.ArousalUAR, fr.Seconds)
 		b, _ := json.MarshalIndent(fr, "", " ")
@@ -349,21 +367,13 @@ func writeAtomic(path string, b []byte) error {
 }
 
 // fit trains a model of kind on the clips train; ckpt is its checkpoint.
-func (r *recipe) fit(ctx context.Context, kind emotion.Kind, train []int, ckpt string) (*emotion.Model, int, error) {
+func (r *recipe) fit(ctx context.Context, kind variant, train []int, ckpt string) (*emotion.Model, int, error) {
 	in, err := r.features(ctx, kind)
 	if err != nil {
 		return nil, 0, err
 	}
-	if kind == emotion.KindBaseline {
-		var x [][]float32
-		var y []emotion.Label
-		for _, v := range in.rows {
-			for _, i := range train {
-				x = append(x, v[i])
-				y = append(y, r.clips[i].label)
-			}
-		}
-		m, err := emotion.FitBaseline(x, y, emotion.BaselineOptions{})
+	if kind.kind() == emotion.KindBaseline {
+		m, _, err := r.fitBaseline(ctx, kind, train, in)
 		return m, 0, err
 	}
 	return r.fitNet(ctx, kind, train, ckpt, in)
@@ -381,14 +391,14 @@ type inputSet struct {
 // recipe's compute to the networks themselves (the CPU is shared with the
 // acoustic model's training); SpecAugment and random crops still vary
 // every epoch.
-func (r *recipe) versions(kind emotion.Kind) int {
+func (r *recipe) versions(kind variant) int {
 	if !r.o.augment {
 		return 1
 	}
 	switch kind {
-	case emotion.KindBaseline:
+	case vBaseline, vBaselineExt:
 		return 2
-	case emotion.KindCNN:
+	case vCNN:
 		return 3
 	}
 	return 1 // the frozen encoder is the cost: clean inputs only
@@ -396,7 +406,7 @@ func (r *recipe) versions(kind emotion.Kind) int {
 
 // features computes (or reads back from the work folder) the inputs of
 // every clip for kind.
-func (r *recipe) features(ctx context.Context, kind emotion.Kind) (*inputSet, error) {
+func (r *recipe) features(ctx context.Context, kind variant) (*inputSet, error) {
 	if in, ok := r.inputs[kind]; ok {
 		return in, nil
 	}
@@ -473,7 +483,7 @@ type trainerState struct {
 
 // fitNet trains a CNN or transfer model with AdamW on class-weighted
 // cross-entropy with label smoothing, checkpointing every epoch.
-func (r *recipe) fitNet(ctx context.Context, kind emotion.Kind, train []int, ckpt string, set *inputSet) (*emotion.Model, int, error) {
+func (r *recipe) fitNet(ctx context.Context, kind variant, train []int, ckpt string, set *inputSet) (*emotion.Model, int, error) {
 	o := r.o
 	m, err := r.newModel(kind)
 	if err != nil {
@@ -509,7 +519,7 @@ func (r *recipe) fitNet(ctx context.Context, kind emotion.Kind, train []int, ckp
 	defer workers.Close()
 	workers.SetStepCount(uint64(step))
 	specCfg := augment.SpecAugmentConfig{FreqMasks: 2, MaxFreqWidth: 6, TimeMasks: 2, MaxTimeWidth: 20, MaxTimeShare: 0.1}
-	if kind == emotion.KindTransfer {
+	if kind == vTransfer {
 		specCfg = augment.SpecAugmentConfig{TimeMasks: 2, MaxTimeWidth: 7, MaxTimeShare: 0.1}
 	}
 	width := m.Config().InputWidth()
@@ -599,8 +609,8 @@ func (r *recipe) fitNet(ctx context.Context, kind emotion.Kind, train []int, ckp
 
 // evaluate classifies the clips idx from their clean inputs (what Tag
 // computes for a trimmed clip) and returns the confusion matrix.
-func (r *recipe) evaluate(m *emotion.Model, idx []int) (confusion, error) {
-	in, err := r.features(context.Background(), m.Config().Kind)
+func (r *recipe) evaluate(kind variant, m *emotion.Model, idx []int) (confusion, error) {
+	in, err := r.features(context.Background(), kind)
 	if err != nil {
 		return confusion{}, err
 	}
@@ -640,12 +650,13 @@ func scoresFromInputs(m *emotion.Model, t *nn.Tape, in []float32, n int) (emotio
 
 // card is the training record stored in the shipped model.
 type card struct {
-	Kind     emotion.Kind    `json:"kind"`
+	Kind     variant         `json:"kind"`
 	Data     string          `json:"data"`
 	Licence  string          `json:"licence"`
 	Clips    int             `json:"clips"`
 	Speakers int             `json:"speakers"`
 	Epochs   int             `json:"epochs,omitempty"`
+	L2       float64         `json:"l2,omitempty"`
 	Command  string          `json:"command"`
 	Folds    []variantResult `json:"cross_validation"`
 	Trained  string          `json:"trained"`
@@ -658,6 +669,7 @@ func (r *recipe) ship(ctx context.Context, results []variantResult, stdout io.Wr
 	for i := range all {
 		all[i] = i
 	}
+	r.chosenL2 = 0
 	m, epochs, err := r.fit(ctx, r.o.ship, all, filepath.Join(r.o.workDir, string(r.o.ship), "all.ckpt"))
 	if err != nil {
 		return err
@@ -668,7 +680,7 @@ func (r *recipe) ship(ctx context.Context, results []variantResult, stdout io.Wr
 	}
 	cd := card{
 		Kind: r.o.ship, Data: "RAVDESS speech, actors 01-18 (acted; two fixed sentences)", Licence: "CC BY-NC-SA 4.0: non-commercial use only",
-		Clips: len(r.clips), Speakers: len(speakers), Epochs: epochs,
+		Clips: len(r.clips), Speakers: len(speakers), Epochs: epochs, L2: r.chosenL2,
 		Command: r.o.command,
 		Folds:   results, Trained: time.Now().UTC().Format("2006-01-02"), Machine: fmt.Sprintf("%s/%s, %d CPUs (shared)", runtime.GOOS, runtime.GOARCH, runtime.NumCPU()),
 	}
@@ -682,4 +694,94 @@ func (r *recipe) ship(ctx context.Context, results []variantResult, stdout io.Wr
 	}
 	fmt.Fprintf(stdout, "wrote %s (%s, %d parameters, %d bytes)\n", r.o.out, r.o.ship, nn.CountParams(m.Params()), st.Size())
 	return nil
+}
+
+// variant is a model the recipe can cross-validate and ship: one of the
+// kinds, with the baseline on either descriptor set.
+type variant string
+
+// The variants.
+const (
+	vBaseline    variant = "baseline"     // emotion.DefaultBaseline: the 56 descriptors
+	vBaselineExt variant = "baseline-ext" // emotion.ExtendedBaseline: all NumDescriptorsExtended
+	vCNN         variant = "cnn"
+	vTransfer    variant = "transfer"
+)
+
+// allVariants lists the variants in the order the card reports them.
+var allVariants = []variant{vBaseline, vBaselineExt, vCNN, vTransfer}
+
+// kind is the model kind of v.
+func (v variant) kind() emotion.Kind {
+	switch v {
+	case vBaseline, vBaselineExt:
+		return emotion.KindBaseline
+	}
+	return emotion.Kind(v)
+}
+
+// fitBaseline fits a baseline variant on the clips train (every version of
+// their descriptors). With several -l2 values it picks one by nested
+// cross-validation: the training speakers are dealt into folds-1 inner
+// folds as the outer folds are dealt, each value is scored by its mean
+// inner UAR on clean descriptors, and the best (the larger on a tie) is
+// refitted on all of train. The held-out fold never takes part in the
+// choice, so the outer scores stay honest.
+func (r *recipe) fitBaseline(ctx context.Context, kind variant, train []int, in *inputSet) (*emotion.Model, float64, error) {
+	fitOn := func(idx []int, l2 float64) (*emotion.Model, error) {
+		var x [][]float32
+		var y []emotion.Label
+		for _, v := range in.rows {
+			for _, i := range idx {
+				x = append(x, v[i])
+				y = append(y, r.clips[i].label)
+			}
+		}
+		return emotion.FitBaseline(x, y, emotion.BaselineOptions{L2: l2})
+	}
+	l2 := r.o.l2[0]
+	sub := make([]clip, len(train))
+	speakers := map[string]bool{}
+	for k, i := range train {
+		sub[k] = r.clips[i]
+		speakers[r.clips[i].speaker] = true
+	}
+	inner := max(2, r.o.folds-1)
+	if len(r.o.l2) > 1 && len(speakers) >= inner {
+		innerOf, _ := assignFolds(sub, inner)
+		best := -1.0
+		for _, cand := range r.o.l2 {
+			var sum float64
+			for f := range inner {
+				if err := ctx.Err(); err != nil {
+					return nil, 0, err
+				}
+				var fitIdx, testIdx []int
+				for _, i := range train {
+					if innerOf[r.clips[i].speaker] == f {
+						testIdx = append(testIdx, i)
+					} else {
+						fitIdx = append(fitIdx, i)
+					}
+				}
+				m, err := fitOn(fitIdx, cand)
+				if err != nil {
+					return nil, 0, err
+				}
+				conf, err := r.evaluate(kind, m, testIdx)
+				if err != nil {
+					return nil, 0, err
+				}
+				sum += conf.uar()
+			}
+			uar := sum / float64(inner)
+			fmt.Fprintf(r.log, "emotion: %s l2 %g: inner UAR %.1f%%\n", kind, cand, 100*uar)
+			if uar >= best {
+				best, l2 = uar, cand
+			}
+		}
+	}
+	r.chosenL2 = l2
+	m, err := fitOn(train, l2)
+	return m, l2, err
 }

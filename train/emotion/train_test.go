@@ -118,7 +118,7 @@ func TestMainToyCorpus(t *testing.T) {
 	if err := json.Unmarshal(m.Card(), &c); err != nil {
 		t.Fatal(err)
 	}
-	if c.Kind != emotion.KindCNN || len(c.Folds) != 3 || c.Clips != 32 || c.Speakers != 4 || !strings.Contains(c.Licence, "non-commercial") {
+	if c.Kind != vCNN || len(c.Folds) != 3 || c.Clips != 32 || c.Speakers != 4 || !strings.Contains(c.Licence, "non-commercial") {
 		t.Errorf("card %+v", c)
 	}
 	for _, v := range c.Folds {
@@ -127,7 +127,7 @@ func TestMainToyCorpus(t *testing.T) {
 		}
 	}
 	// The baseline separates the toy voices by pitch.
-	if c.Folds[0].Kind != emotion.KindBaseline || c.Folds[0].MeanUAR < 0.5 {
+	if c.Folds[0].Kind != vBaseline || c.Folds[0].MeanUAR < 0.5 {
 		t.Errorf("baseline UAR %.2f", c.Folds[0].MeanUAR)
 	}
 
@@ -140,6 +140,46 @@ func TestMainToyCorpus(t *testing.T) {
 	}
 	if strings.Count(stderr.String(), "already done") != 4 {
 		t.Errorf("rerun redid folds:\n%s", stderr.String())
+	}
+}
+
+// TestExtendedBaselineNestedL2 cross-validates the extended baseline with
+// the ridge penalty chosen by nested folds, then ships it.
+func TestExtendedBaselineNestedL2(t *testing.T) {
+	manifest := toyCorpus(t)
+	work := t.TempDir()
+	out := filepath.Join(work, "emotion.safetensors")
+	args := []string{"--manifest", manifest, "--work", work, "--cache", work, "--noise", "",
+		"--folds", "2", "--variants", "baseline-ext", "--l2", "0.01,1", "--ship", "baseline-ext", "--out", out, "--augment=false"}
+	var stdout, stderr bytes.Buffer
+	if code := Main(context.Background(), args, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr.String())
+	}
+	if n := strings.Count(stderr.String(), "inner UAR"); n != 3*2 {
+		t.Errorf("%d inner scores, want 2 values × (2 folds + the shipped fit):\n%s", n, stderr.String())
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := emotion.Load(data, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Config().Descriptors != emotion.NumDescriptorsExtended {
+		t.Errorf("shipped config %+v", m.Config())
+	}
+	var c card
+	if err := json.Unmarshal(m.Card(), &c); err != nil {
+		t.Fatal(err)
+	}
+	if c.Kind != vBaselineExt || len(c.Folds) != 1 || c.Folds[0].MeanUAR < 0.5 || c.L2 == 0 {
+		t.Errorf("card %+v", c)
+	}
+	for _, f := range c.Folds[0].Folds {
+		if f.L2 != 0.01 && f.L2 != 1 {
+			t.Errorf("fold %d l2 %v", f.Fold, f.L2)
+		}
 	}
 }
 
@@ -200,7 +240,7 @@ func TestConfusionScores(t *testing.T) {
 	if a := c.arousalUAR(); math.Abs(a-0.6) > 1e-12 {
 		t.Errorf("arousal uar %v", a)
 	}
-	v := summarise(emotion.KindCNN, 10, 2, []foldResult{{UAR: 0.4}, {UAR: 0.6}})
+	v := summarise(vCNN, 10, 2, []foldResult{{UAR: 0.4}, {UAR: 0.6}})
 	if math.Abs(v.MeanUAR-0.5) > 1e-12 || math.Abs(v.StdUAR-0.1) > 1e-12 || !v.Complete {
 		t.Errorf("summary %+v", v)
 	}
