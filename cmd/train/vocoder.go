@@ -2,13 +2,13 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
+
+	trainvocoder "github.com/mynah-speech/mynah/train/vocoder"
 )
 
-// runVocoder is `train vocoder`: the TTS vocoder (see package
-// train/vocoder, being written).
+// runVocoder is `train vocoder`: the TTS vocoder's correction network
+// (see package train/vocoder).
 func runVocoder(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "train vocoder: not implemented yet")
-	return 1
+	return trainvocoder.Main(ctx, args, stdout, stderr)
 }

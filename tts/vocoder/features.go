@@ -36,8 +36,12 @@ func NewAnalyzer(c Config) (*Analyzer, error) {
 // Analyze returns the T×NumMels log-mels and T F0 values of samples
 // (T = 1 + len/hop; both slices are new).
 func (a *Analyzer) Analyze(samples []float32) (logMels, f0 []float32) {
-	logMels, T := a.mels.Compute(samples)
+	mels, T := a.mels.Compute(samples)
 	tr := a.tracker.Track(samples)
+	T = min(T, len(tr.F0))
+	// Both return buffers they reuse: copy.
+	logMels = make([]float32, T*a.cfg.NumMels)
+	copy(logMels, mels)
 	f0 = make([]float32, T)
 	copy(f0, tr.F0)
 	return logMels, f0
