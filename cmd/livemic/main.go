@@ -33,7 +33,13 @@
 //
 // Dictation conveniences are on unless --raw: spoken punctuation
 // ("comma", "period" or "full stop", "question mark", "new line", "new
-// paragraph") and sentence capitals (package internal/dictate).
+// paragraph"), sentence capitals, and the punctuation and casing of the
+// embedded punctuation model (package punct) in its streaming variant,
+// which tags each word once three more have come: a partial shows its
+// stable words punctuated as the final will, and each final ends with a
+// sentence mark unless a dictated command ends it (package
+// internal/dictate). In JSON, "text" is this dictated form and "words"
+// keep the recognised spoken-form words.
 //
 // Ctrl-C stops listening, flushes the utterance in progress and exits 0.
 // Dropped audio (the recogniser fell behind and the ring overflowed) is

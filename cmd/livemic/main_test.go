@@ -111,6 +111,37 @@ func parseEvents(t *testing.T, out string) []event {
 	return evs
 }
 
+// checkDictated checks that finals are punctuated and cased (issue 13):
+// each starts with a capital or continues a sentence, ends with a mark,
+// and holds, read back to spoken form, the recognised words (none of these
+// clips says a punctuation command).
+func checkDictated(t *testing.T, fs []event) {
+	t.Helper()
+	for i, f := range fs {
+		var words []string
+		for _, w := range f.Words {
+			words = append(words, w.Word)
+		}
+		spoken := strings.Fields(strings.Map(func(r rune) rune {
+			if strings.ContainsRune(",.?!", r) {
+				return -1
+			}
+			return unicode.ToLower(r)
+		}, f.Text))
+		if strings.Join(spoken, " ") != strings.Join(words, " ") {
+			t.Errorf("final %d %q: words %q", i, f.Text, words)
+		}
+		if last, _ := utf8.DecodeLastRuneInString(f.Text); !strings.ContainsRune(".?!", last) {
+			t.Errorf("final %d %q does not end with a sentence mark", i, f.Text)
+		}
+	}
+	if len(fs) > 0 {
+		if r, _ := utf8.DecodeRuneInString(fs[0].Text); !unicode.IsUpper(r) {
+			t.Errorf("first final %q does not start with a capital", fs[0].Text)
+		}
+	}
+}
+
 func finals(evs []event) []event {
 	var out []event
 	for _, ev := range evs {
@@ -195,6 +226,7 @@ func TestJSONEvents(t *testing.T) {
 		last = ev.EmittedAt
 	}
 	fs := finals(evs)
+	checkDictated(t, fs)
 	reasons := map[string]int{}
 	for _, f := range fs {
 		reasons[f.Reason]++

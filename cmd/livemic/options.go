@@ -44,7 +44,7 @@ func newFlagSet(o *options, stderr io.Writer) *flag.FlagSet {
 	fs.BoolVar(&o.noPace, "no-pace", false, "with --input, feed the audio as fast as it is recognised instead of at real time")
 	fs.BoolVar(&o.listDevices, "list-devices", false, "list the sound devices and exit")
 	fs.StringVar(&o.device, "device", "", "input device: its index from --list-devices or part of its name (default: the system's default input)")
-	fs.BoolVar(&o.raw, "raw", false, "plain recognised words: no spoken punctuation or sentence capitals")
+	fs.BoolVar(&o.raw, "raw", false, "plain recognised words: no spoken punctuation, sentence capitals or punctuation model")
 	fs.StringVar(&o.partials, "partials", "auto", "redraw the partial hypothesis in place (text format): auto (when on a terminal), always or never")
 	fs.StringVar(&o.modelPath, "model", "", "acoustic model file (default: the embedded English model)")
 	fs.StringVar(&o.lmPath, "lm", "", "language model file, or none (default: the embedded English LM)")

@@ -14,6 +14,8 @@ import (
 	"github.com/mynah-speech/mynah/audio"
 	"github.com/mynah-speech/mynah/audio/device"
 	"github.com/mynah-speech/mynah/cmd/livemic/internal/dictate"
+	"github.com/mynah-speech/mynah/models"
+	"github.com/mynah-speech/mynah/punct"
 )
 
 // modelRate is the rate mynah's models run at.
@@ -73,10 +75,22 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 		defer in.close()
 	}
-	rec, err := mynah.NewRecognizer(mynah.Config{ModelPath: o.modelPath, LMPath: o.lmPath, Beam: o.beam, Hotwords: o.hotwords, Raw: o.raw})
+	// The recognizer stays raw: livemic punctuates with the punctuation
+	// model's streaming variant (dictate.New), not the recognizer's
+	// whole-utterance one.
+	rec, err := mynah.NewRecognizer(mynah.Config{ModelPath: o.modelPath, LMPath: o.lmPath, Beam: o.beam, Hotwords: o.hotwords, Raw: true})
 	if err != nil {
 		fmt.Fprintf(stderr, "livemic: %v\n", err)
 		return 1
+	}
+	var dictation *dictate.Formatter // nil with --raw
+	if !o.raw {
+		pm, err := punct.Load(models.Punctuation())
+		if err != nil {
+			fmt.Fprintf(stderr, "livemic: embedded punctuation model: %v\n", err)
+			return 1
+		}
+		dictation = dictate.New(pm)
 	}
 	st, err := rec.NewStream(mynah.StreamConfig{Chunk: o.chunk, EndpointSilence: o.endpointSilence})
 	if err != nil {
@@ -105,10 +119,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 	}()
 
-	s := &session{o: o, st: st, in: in, sink: newSink(o, stdout, stderr), stderr: stderr}
-	if !o.raw {
-		s.dictation = &dictate.Formatter{}
-	}
+	s := &session{o: o, st: st, in: in, sink: newSink(o, stdout, stderr), stderr: stderr, dictation: dictation}
 	if o.stats {
 		s.stats = newCPUStats(o.chunk)
 	}
@@ -207,7 +218,7 @@ func (s *session) accept(samples []float32) int {
 // partial emits the hypothesis when it changed, or when it has not been
 // shown for partialEvery while speech goes on.
 func (s *session) partial() int {
-	words, _ := s.st.PartialWords()
+	words, stable := s.st.PartialWords()
 	if len(words) == 0 {
 		s.lastPartial = ""
 		return 0
@@ -220,7 +231,7 @@ func (s *session) partial() int {
 	s.lastPartial, s.lastPartialAt = raw, now
 	text := raw
 	if s.dictation != nil {
-		text = s.dictation.Peek(raw)
+		text = s.dictation.Partial(strings.Fields(raw), stable)
 	}
 	ev := event{Type: "partial", Text: text, Start: words[0].Start, End: words[len(words)-1].End, EmittedAt: seconds(now), Words: words}
 	if err := s.sink.partial(ev); err != nil {
@@ -243,7 +254,7 @@ func (s *session) final(reason string) int {
 	}
 	text := tr.Text
 	if s.dictation != nil {
-		text = s.dictation.Format(tr.Text)
+		text = s.dictation.Final(strings.Fields(tr.Text))
 	}
 	ev := event{Type: "final", Text: text, Start: tr.Words[0].Start, End: tr.Words[len(tr.Words)-1].End,
 		EmittedAt: seconds(s.clock()), Reason: reason, Words: tr.Words}

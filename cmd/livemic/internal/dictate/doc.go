@@ -12,4 +12,15 @@
 // A [Formatter] keeps the sentence state between utterances, since a
 // dictated sentence often spans a pause: "hello comma" then "how are you
 // question mark" gives "Hello," and "how are you?".
+//
+// [New] adds the punctuation model of issue 13 (package punct), in its
+// streaming variant: words are tagged with the mark that follows them and
+// their case, each once three more words have come, so a partial shows its
+// stable words tagged exactly as the final will. At the end of an
+// utterance the tagger ends it with a sentence mark (punct.Stream.Flush),
+// as transcribe ends each text. What the speaker dictates wins: a spoken
+// command replaces the mark the tagger chose for the word before it, and
+// a capital the tagger gave a word only as a sentence start goes when the
+// dictated text carries the sentence on ("hello comma" then "how are
+// you").
 package dictate
