@@ -74,6 +74,32 @@ func NewRecognizer(cfg Config) (*Recognizer, error) {
 	if cfg.Beam < 0 || cfg.NBest < 0 || cfg.Threads < 0 || cfg.MaxSegment < 0 {
 		return nil, errors.New("mynah: Beam, NBest, Threads and MaxSegment cannot be negative")
 	}
+	// The three models load independently; on a free second core the
+	// language model and the punctuation tagger load while the acoustic
+	// model does, taking their time off the start-up (issue 9: load plus
+	// first result under 300 ms).
+	type lmResult struct {
+		model *lm.Model
+		err   error
+	}
+	type punctResult struct {
+		model *punct.Model
+		err   error
+	}
+	lmDone := make(chan lmResult, 1)
+	go func() {
+		m, err := loadLM(cfg.LMPath)
+		lmDone <- lmResult{m, err}
+	}()
+	punctDone := make(chan punctResult, 1)
+	if !cfg.Raw {
+		go func() {
+			m, err := punct.Load(models.Punctuation())
+			punctDone <- punctResult{m, err}
+		}()
+	} else {
+		punctDone <- punctResult{}
+	}
 	var raw []byte
 	if cfg.ModelPath != "" {
 		var err error
@@ -93,10 +119,11 @@ func NewRecognizer(cfg Config) (*Recognizer, error) {
 	if rate := model.FrontEnd().Features.SampleRate; rate != sampleRate {
 		return nil, fmt.Errorf("model %s expects %d Hz audio; mynah runs models at %d Hz", model.ID(), rate, sampleRate)
 	}
-	langModel, err := loadLM(cfg.LMPath)
-	if err != nil {
-		return nil, err
+	lmRes := <-lmDone
+	if lmRes.err != nil {
+		return nil, lmRes.err
 	}
+	langModel := lmRes.model
 	vocab := decoder.Vocabulary{Tokens: model.Config().Vocab, Blank: 0, Separator: 1}
 	dcfg := decoder.DefaultConfig()
 	dcfg.FrameDuration = time.Duration(model.Config().OutputHopMs()) * time.Millisecond
@@ -118,11 +145,11 @@ func NewRecognizer(cfg Config) (*Recognizer, error) {
 			return nil, fmt.Errorf("hotwords: %w", err)
 		}
 	}
-	if !cfg.Raw {
-		if r.punct, err = punct.Load(models.Punctuation()); err != nil {
-			return nil, fmt.Errorf("embedded punctuation model: %w", err)
-		}
+	punctRes := <-punctDone
+	if punctRes.err != nil {
+		return nil, fmt.Errorf("embedded punctuation model: %w", punctRes.err)
 	}
+	r.punct = punctRes.model
 	if cfg.Emotion {
 		if r.emotion, err = newEmotionTagger(model); err != nil {
 			return nil, err
