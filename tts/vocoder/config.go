@@ -82,7 +82,7 @@ func Default() Config {
 		HarmonicMaxHz:      9500,
 		VoicingCutoffHz:    4000,
 		NoiseFloor:         0.05,
-		EstimateIterations: 10,
+		EstimateIterations: 4,
 		TopBandGain:        0.5,
 		NoiseSeed:          1,
 	}

@@ -214,13 +214,17 @@ func (s *Synthesizer) Estimate(dst *Frames, logMels, f0 []float32) error {
 		nz := dst.Noise[t*G : (t+1)*G]
 		harmScale := 32 * float64(v) / (3 * W * fs)
 		hp := s.est.hPow
-		for i := range G {
-			j := min(max(i-1, 0), c.NumMels-1) // grid point i+1 is band i's centre
+		bandPow := s.est.target // band j's energy, exp(mel_j)
+		for j := range bandPow {
 			lm := float64(mel[j])
 			if !(lm >= floor) { // also catches NaN
 				lm = floor
 			}
-			p := math.Exp(min(lm, 30)) * s.est.bandScale[j]
+			bandPow[j] = math.Exp(min(lm, 30))
+		}
+		for i := range G {
+			j := min(max(i-1, 0), c.NumMels-1) // grid point i+1 is band i's centre
+			p := bandPow[j] * s.est.bandScale[j]
 			if i > c.NumMels {
 				p *= c.TopBandGain
 			}
@@ -232,12 +236,8 @@ func (s *Synthesizer) Estimate(dst *Frames, logMels, f0 []float32) error {
 			nz[i] = float32(math.Sqrt((1 - hf) * p * noiseScale))
 		}
 		if v > 0 && c.EstimateIterations > 0 {
-			for j := range s.est.target {
-				lm := float64(mel[j])
-				if !(lm >= floor) {
-					lm = floor
-				}
-				s.est.target[j] = s.est.hFrac[j+1] * math.Exp(min(lm, 30))
+			for j := range bandPow {
+				bandPow[j] *= s.est.hFrac[j+1] // the harmonics' share is their target
 			}
 			s.est.refineHarmonic(hp, float64(v), s.grid, c.HarmonicMaxHz, c.EstimateIterations)
 			s.flops += int64(c.EstimateIterations) * int64(c.HarmonicMaxHz/float64(v)*30+float64(3*c.NumMels))

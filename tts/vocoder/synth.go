@@ -356,14 +356,16 @@ func (s *Synthesizer) harmonic(out []float32, fr *Frames, gradOut, dEnv []float3
 
 // bank adds Σ_k amp_k(i)·sin(k·φ_i) for k = 1..K to out, amp_k going
 // linearly from a[k−1] to b[k−1] across the segment (missing entries are
-// 0). s.c2, s.sCur, s.sPrev hold 2cos φ, sin φ and 0.
+// 0). s.c2, s.sCur, s.sPrev hold 2cos φ, sin φ and 0. Harmonics go two at
+// a time, so each pass over the segment loads and stores the recurrence
+// and the accumulator once for two.
 func (s *Synthesizer) bank(out []float32, a, b []float64, K int) {
 	hop := len(out)
-	acc := s.acc
+	acc := s.acc[:hop]
 	clear(acc)
-	c2, sCur, sPrev := s.c2, s.sCur[:hop], s.sPrev[:hop]
+	c2, sCur, sPrev := s.c2[:hop], s.sCur[:hop], s.sPrev[:hop]
 	inv := 1 / float64(hop)
-	for k := 0; k < K; k++ {
+	ends := func(k int) (float64, float64) {
 		var a0, a1 float64
 		if k < len(a) {
 			a0 = a[k]
@@ -371,12 +373,26 @@ func (s *Synthesizer) bank(out []float32, a, b []float64, K int) {
 		if k < len(b) {
 			a1 = b[k]
 		}
-		amp, da := a0, (a1-a0)*inv
-		for i := range sCur {
-			sc := sCur[i]
-			acc[i] += amp * sc
+		return a0, (a1 - a0) * inv
+	}
+	k := 0
+	for ; k+1 < K; k += 2 {
+		amp1, da1 := ends(k)
+		amp2, da2 := ends(k + 1)
+		for i := range acc {
+			s1, c := sCur[i], c2[i]
+			s2 := c*s1 - sPrev[i]
+			acc[i] += amp1*s1 + amp2*s2
+			amp1 += da1
+			amp2 += da2
+			sPrev[i], sCur[i] = s2, c*s2-s1
+		}
+	}
+	if k < K {
+		amp, da := ends(k)
+		for i := range acc {
+			acc[i] += amp * sCur[i]
 			amp += da
-			sPrev[i], sCur[i] = sc, c2[i]*sc-sPrev[i]
 		}
 	}
 	for i := range out {
@@ -389,20 +405,38 @@ func (s *Synthesizer) bank(out []float32, a, b []float64, K int) {
 // gradient g.
 func (s *Synthesizer) bankBackward(g []float32, dA, dB []float64, K int) {
 	hop := len(g)
-	c2, sCur, sPrev := s.c2, s.sCur[:hop], s.sPrev[:hop]
+	c2, sCur, sPrev := s.c2[:hop], s.sCur[:hop], s.sPrev[:hop]
+	gw := s.acc[:hop] // g·(i/hop): the end amplitude's weight
 	inv := 1 / float64(hop)
-	for k := 0; k < K; k++ {
-		var d0, d1 float64
-		for i := range sCur {
-			sc := sCur[i]
-			gs := float64(g[i]) * sc
-			al := float64(i) * inv
-			d0 += gs * (1 - al)
-			d1 += gs * al
-			sPrev[i], sCur[i] = sc, c2[i]*sc-sPrev[i]
+	for i, v := range g {
+		gw[i] = float64(v) * float64(i) * inv
+	}
+	k := 0
+	for ; k+1 < K; k += 2 {
+		var t1, e1, t2, e2 float64 // Σ g·s and Σ g·α·s for both harmonics
+		for i := range gw {
+			s1, c := sCur[i], c2[i]
+			s2 := c*s1 - sPrev[i]
+			gi, wi := float64(g[i]), gw[i]
+			t1 += gi * s1
+			e1 += wi * s1
+			t2 += gi * s2
+			e2 += wi * s2
+			sPrev[i], sCur[i] = s2, c*s2-s1
 		}
-		dA[k] += d0
-		dB[k] += d1
+		dA[k] += t1 - e1
+		dB[k] += e1
+		dA[k+1] += t2 - e2
+		dB[k+1] += e2
+	}
+	if k < K {
+		var t1, e1 float64
+		for i := range gw {
+			t1 += float64(g[i]) * sCur[i]
+			e1 += gw[i] * sCur[i]
+		}
+		dA[k] += t1 - e1
+		dB[k] += e1
 	}
 }
 

@@ -245,7 +245,7 @@ func TestEstimateHarmonicSignal(t *testing.T) {
 	for _, tc := range []struct {
 		iterations int
 		maxSC      float64
-	}{{0, 0.8}, {10, 0.2}} {
+	}{{0, 0.8}, {4, 0.2}} {
 		c := Default()
 		c.EstimateIterations = tc.iterations
 		y, tgt := resynthesize(t, c, x)
