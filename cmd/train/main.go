@@ -8,6 +8,7 @@
 //	train punct   [flags]   the punctuation and casing tagger
 //	train vad     [flags]   the learned voice activity detector
 //	train vocoder [flags]   the TTS vocoder (harmonic plus noise)
+//	train decode  [flags]   the decoder's dev evaluation and α/β tuning
 //
 // Long runs are resumable: they checkpoint into a work directory outside
 // the repository and continue from it when started again. SIGINT or
@@ -42,6 +43,7 @@ var subcommands = map[string]func(ctx context.Context, args []string, stdout, st
 	"tts":     runTTS,
 	"vad":     runVAD,
 	"vocoder": runVocoder,
+	"decode":  runDecode,
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -78,6 +80,7 @@ subcommands:
   punct     train the punctuation and casing tagger
   vad       train the learned voice activity detector
   vocoder   train the TTS vocoder (harmonic plus noise)
+  decode    evaluate and tune the decoder on dev (WER, α/β grid, hotwords)
 
 Run "train SUBCOMMAND -h" for its flags.
 `)
