@@ -42,7 +42,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	until := fs.String("until", "", "stop (with a checkpoint) at this UTC time, HH:MM")
 	resynth := fs.String("resynth", "", "comma-separated Kathleen utterance ids (or audio files) to resynthesise instead of training")
 	resynthDev := fs.Int("resynth-dev", 0, "resynthesise the first N dev utterances instead of training")
-	model := fs.String("model", "", `vocoder for --resynth: a safetensors file ("vocoder." prefix); default the work folder's vocoder.safetensors if any`)
+	model := fs.String("model", "", `vocoder for --resynth: a safetensors file ("vocoder." prefix), or "none" for the pure-DSP one only; default the work folder's vocoder.safetensors if any`)
 	outDir := fs.String("o", "resynth", "output folder for --resynth (ID.orig.wav, ID.dsp.wav, ID.learned.wav)")
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
@@ -58,10 +58,13 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		runtime.GOMAXPROCS(*threads)
 	}
 	if *resynth != "" || *resynthDev > 0 {
-		if *model == "" {
+		switch *model {
+		case "":
 			if p := filepath.Join(o.Work, "vocoder.safetensors"); fileExists(p) {
 				*model = p
 			}
+		case "none":
+			*model = ""
 		}
 		if err := Resynthesize(o.Corpus, splitList(*resynth), *resynthDev, *model, *outDir, stdout); err != nil {
 			fmt.Fprintf(stderr, "train vocoder: %v\n", err)
@@ -125,29 +128,36 @@ func Resynthesize(corpus string, ids []string, devN int, modelPath, outDir strin
 	}
 	paths := map[string]string{}
 	var order []string
-	if devN > 0 || len(ids) > 0 {
-		train, dev, err := traintts.LoadKathleen(corpus)
+	var byID map[string]corpora.Entry
+	var dev []corpora.Entry
+	needCorpus := devN > 0
+	for _, id := range ids {
+		needCorpus = needCorpus || !fileExists(id)
+	}
+	if needCorpus {
+		train, d, err := traintts.LoadKathleen(corpus)
 		if err != nil {
 			return err
 		}
-		byID := map[string]corpora.Entry{}
+		dev = d
+		byID = map[string]corpora.Entry{}
 		for _, e := range append(train, dev...) {
 			byID[e.ID] = e
 		}
-		for _, id := range ids {
-			if e, ok := byID[id]; ok {
-				paths[id] = e.Audio
-			} else if fileExists(id) {
-				paths[id] = id
-			} else {
-				return fmt.Errorf("resynth: %q is neither a Kathleen id nor a file", id)
-			}
-			order = append(order, id)
+	}
+	for _, id := range ids {
+		if fileExists(id) {
+			paths[id] = id
+		} else if e, ok := byID[id]; ok {
+			paths[id] = e.Audio
+		} else {
+			return fmt.Errorf("resynth: %q is neither a file nor a Kathleen id", id)
 		}
-		for _, e := range dev[:min(devN, len(dev))] {
-			paths[e.ID] = e.Audio
-			order = append(order, e.ID)
-		}
+		order = append(order, id)
+	}
+	for _, e := range dev[:min(devN, len(dev))] {
+		paths[e.ID] = e.Audio
+		order = append(order, e.ID)
 	}
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return err

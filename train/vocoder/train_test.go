@@ -159,3 +159,35 @@ func TestRunWritesLedgerAndResumes(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestResynthesizeFile(t *testing.T) {
+	dir := t.TempDir()
+	utts := synthUtts(t, 1)
+	x := utts[0].Samples(nil, 0, len(utts[0].Audio))
+	in := filepath.Join(dir, "tone.wav")
+	if err := writeWAV(in, x, 22050); err != nil {
+		t.Fatal(err)
+	}
+	// A tiny learned model saved as training saves it.
+	o := tinyOptions()
+	tr := tinyTrainer(t, o, synthUtts(t, 3))
+	model := filepath.Join(dir, "vocoder.safetensors")
+	if err := saveModel(model, tr.Model); err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	if err := Resynthesize("", []string{in}, 0, model, filepath.Join(dir, "out"), &out); err != nil {
+		t.Fatal(err)
+	}
+	for _, kind := range []string{"orig", "dsp", "learned"} {
+		if _, err := os.Stat(filepath.Join(dir, "out", "tone."+kind+".wav")); err != nil {
+			t.Error(err)
+		}
+	}
+	if !strings.Contains(out.String(), "MR-STFT") {
+		t.Errorf("output %q", out.String())
+	}
+	if err := Resynthesize("", []string{filepath.Join(dir, "absent")}, 0, "", dir, &out); err == nil {
+		t.Error("a missing id without a corpus was accepted")
+	}
+}
