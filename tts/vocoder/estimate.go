@@ -207,6 +207,10 @@ func (s *Synthesizer) Estimate(dst *Frames, logMels, f0 []float32) error {
 		v := f0[t]
 		if !(v > 0) || math.IsInf(float64(v), 0) {
 			v = 0
+		} else {
+			// A predicted F0 may stray: outside the tracker's range the
+			// harmonic count would run away (below) or alias (above).
+			v = float32(min(max(float64(v), c.F0MinHz), float64(c.SampleRate)/4))
 		}
 		dst.F0[t] = v
 		mel := logMels[t*c.NumMels : (t+1)*c.NumMels]

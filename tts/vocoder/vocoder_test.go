@@ -188,6 +188,11 @@ func TestEstimateRejectsBadShapes(t *testing.T) {
 	if err := s.Estimate(&fr, mels, []float32{float32(math.NaN()), 1e9, -5}); err != nil {
 		t.Fatal(err)
 	}
+	// A tiny positive F0 (an acoustic model's stray prediction) must not
+	// ask for millions of harmonics.
+	if err := s.Estimate(&fr, mels, []float32{1e-6, 3, 1e-30}); err != nil {
+		t.Fatal(err)
+	}
 	for _, v := range s.Synthesize(nil, &fr) {
 		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
 			t.Fatal("non-finite sample from odd inputs")
