@@ -187,7 +187,7 @@ func TestOverfit(t *testing.T) {
 	w := DefaultLossWeights()
 	var first, last Losses
 	var durs [][]int
-	const steps = 250
+	const steps = 180
 	for step := 0; step < steps; step++ {
 		tape.Reset()
 		nn.ZeroGrads(m.Params())
