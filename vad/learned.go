@@ -15,7 +15,9 @@ type stepper struct {
 	m        *Model
 	stream   *feature.Stream
 	frames   []float32 // popped feature frames
-	stemIn   []float32 // the stem's last StemKernel frames, oldest first
+	floor    *floorTracker
+	input    []float32 // one frame's network input
+	stemIn   []float32 // the stem's last StemKernel inputs, oldest first
 	sinceOut int       // frames since the last step
 	hist     [][]float32
 	histLen  []int
@@ -32,10 +34,14 @@ func (m *Model) newStepper() *stepper {
 		m:      m,
 		stream: m.ext.NewStream(),
 		frames: make([]float32, 64*M),
-		stemIn: make([]float32, c.StemKernel*M),
+		stemIn: make([]float32, c.StemKernel*c.InputDim()),
+		input:  make([]float32, c.InputDim()),
 		gather: make([]float32, max(c.Kernel*C, 1)),
 		h:      make([]float32, C),
 		y:      make([]float32, C),
+	}
+	if c.NoiseFloor {
+		s.floor = newFloorTracker(M)
 	}
 	for _, d := range c.Dilations {
 		n := (c.Kernel-1)*d + 1
@@ -49,6 +55,9 @@ func (m *Model) newStepper() *stepper {
 func (s *stepper) reset() {
 	s.stream.Reset()
 	clear(s.stemIn)
+	if s.floor != nil {
+		s.floor.reset()
+	}
 	for _, h := range s.hist {
 		clear(h)
 	}
@@ -94,9 +103,14 @@ func (s *stepper) pushSilenceUntil(regions int, emit func(p float32)) {
 // frame takes one normalised feature frame through the network.
 func (s *stepper) frame(f []float32, emit func(p float32)) {
 	c := s.m.cfg
-	M, C, K := c.Feature.NumMels, c.Channels, c.Kernel
-	copy(s.stemIn, s.stemIn[M:])
-	copy(s.stemIn[len(s.stemIn)-M:], f)
+	C, K := c.Channels, c.Kernel
+	if s.floor != nil {
+		s.floor.apply(f, s.input)
+		f = s.input
+	}
+	D := len(f)
+	copy(s.stemIn, s.stemIn[D:])
+	copy(s.stemIn[len(s.stemIn)-D:], f)
 	s.sinceOut++
 	if s.sinceOut < c.Stride {
 		return

@@ -2,6 +2,7 @@ package vad
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -34,12 +35,23 @@ func randomModel(t testing.TB) *Model {
 // tape's whole-sequence Forward (the training graph), and that chunking
 // does not change a single probability.
 func TestStreamingMatchesForward(t *testing.T) {
-	m := randomModel(t)
+	for _, floor := range []bool{false, true} {
+		c := DefaultModelConfig()
+		c.NoiseFloor = floor
+		m, err := NewModel(c, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Run(fmt.Sprintf("noise_floor=%v", floor), func(t *testing.T) { streamingMatchesForward(t, m) })
+	}
+}
+
+func streamingMatchesForward(t *testing.T, m *Model) {
 	audio := speechLike(3, 1)
 	feats, T := m.Features(audio)
 	tape := nn.NewTape(1)
 	tape.SetTraining(false)
-	logits := m.Forward(tape, tape.Input([]int{1, T, m.cfg.Feature.NumMels}, feats))
+	logits := m.Forward(tape, tape.Input([]int{1, T, m.cfg.InputDim()}, feats))
 	steps := logits.Shape[1]
 	if steps != T/m.cfg.Stride {
 		t.Fatalf("Forward gave %d steps for %d frames", steps, T)

@@ -31,12 +31,17 @@ type ModelConfig struct {
 	// t·hop + window.
 	Feature feature.Config `json:"feature"`
 	// Norm is the global mean/variance normalisation of the features.
-	Norm       feature.Norm `json:"norm"`
-	Channels   int          `json:"channels"`
-	StemKernel int          `json:"stem_kernel"`
-	Stride     int          `json:"stride"`
-	Kernel     int          `json:"kernel"`
-	Dilations  []int        `json:"dilations"`
+	Norm feature.Norm `json:"norm"`
+	// NoiseFloor adds, for every band, the normalised log-mel minus its
+	// tracked noise floor (minimum statistics, see floorTracker) as a
+	// second input per band: the level above the background, which does
+	// not depend on what the background is.
+	NoiseFloor bool  `json:"noise_floor,omitempty"`
+	Channels   int   `json:"channels"`
+	StemKernel int   `json:"stem_kernel"`
+	Stride     int   `json:"stride"`
+	Kernel     int   `json:"kernel"`
+	Dilations  []int `json:"dilations"`
 	// DelaySteps is how many steps after a region the model decides it:
 	// the look-ahead in steps.
 	DelaySteps int `json:"delay_steps"`
@@ -115,8 +120,16 @@ func (c ModelConfig) Validate() error {
 	return nil
 }
 
+// InputDim is the number of network inputs per frame.
+func (c ModelConfig) InputDim() int {
+	if c.NoiseFloor {
+		return 2 * c.Feature.NumMels
+	}
+	return c.Feature.NumMels
+}
+
 func (c ModelConfig) numParams() int {
-	n := c.Channels*c.Feature.NumMels*c.StemKernel + c.Channels
+	n := c.Channels*c.InputDim()*c.StemKernel + c.Channels
 	n += len(c.Dilations) * (c.Channels*c.Channels*c.Kernel + c.Channels)
 	return n + c.Channels + 1
 }
@@ -175,7 +188,7 @@ func NewModel(cfg ModelConfig, seed uint64) (*Model, error) {
 		cfg.Detector = &d
 	}
 	m := &Model{cfg: cfg, ext: ext}
-	C, M := cfg.Channels, cfg.Feature.NumMels
+	C, M := cfg.Channels, cfg.InputDim()
 	m.stemW = nn.NewParam("stem.w", C, M, cfg.StemKernel)
 	m.stemB = nn.NewParam("stem.b", C)
 	m.params = append(m.params, m.stemW, m.stemB)
@@ -235,7 +248,7 @@ func (m *Model) SetTraining(record json.RawMessage) { m.cfg.Training = slices.Cl
 // it after changing Params and before running a Detector; NewModel and
 // LoadModel call it themselves.
 func (m *Model) Prepare() {
-	m.stemT = tapMajor(m.stemW.Value, m.cfg.Channels, m.cfg.Feature.NumMels, m.cfg.StemKernel, m.stemT)
+	m.stemT = tapMajor(m.stemW.Value, m.cfg.Channels, m.cfg.InputDim(), m.cfg.StemKernel, m.stemT)
 	m.blockT = m.blockT[:0]
 	for _, w := range m.blockW {
 		m.blockT = append(m.blockT, tapMajor(w.Value, m.cfg.Channels, m.cfg.Channels, m.cfg.Kernel, nil))
@@ -255,8 +268,8 @@ func tapMajor(w []float32, out, in, k int, dst []float32) []float32 {
 	return dst
 }
 
-// Forward records the network on t: x holds normalised features
-// [B, T, mels] and the result is the speech logits [B, T/stride, 1] (step
+// Forward records the network on t: x holds the inputs of Features
+// [B, T, InputDim] and the result is the speech logits [B, T/stride, 1] (step
 // j from frames j·stride − (stemKernel − stride) .. j·stride + stride − 1,
 // earlier frames taken as zeros). Training and the tests use it; the
 // Detector computes the same numbers step by step.
@@ -270,16 +283,93 @@ func (m *Model) Forward(t *nn.Tape, x *nn.Var) *nn.Var {
 	return t.Linear(h, t.Param(m.outW), t.Param(m.outB))
 }
 
-// Features returns the normalised features of a whole signal, row-major
-// frames × mels, computed as a Detector does.
+// Features returns the network inputs of a whole signal, row-major
+// frames × InputDim, computed as a Detector does.
 func (m *Model) Features(samples []float32) (frames []float32, numFrames int) {
 	st := m.ext.NewStream()
 	st.Push(samples)
 	n := st.Pending()
-	frames = make([]float32, n*m.cfg.Feature.NumMels)
-	st.Pop(frames)
-	m.cfg.Norm.Apply(frames)
+	M := m.cfg.Feature.NumMels
+	mels := make([]float32, n*M)
+	st.Pop(mels)
+	m.cfg.Norm.Apply(mels)
+	if !m.cfg.NoiseFloor {
+		return mels, n
+	}
+	D := m.cfg.InputDim()
+	frames = make([]float32, n*D)
+	ft := newFloorTracker(M)
+	for t := 0; t < n; t++ {
+		ft.apply(mels[t*M:(t+1)*M], frames[t*D:(t+1)*D])
+	}
 	return frames, n
+}
+
+// floorTracker follows each band's noise floor by minimum statistics
+// (Martin 2001, "Noise power spectral density estimation based on optimal
+// smoothing and minimum statistics"): the minimum of the recursively
+// smoothed level over floorBlocks sub-windows of floorBlockFrames frames
+// (1.6 s), so the floor rises within 1.6 s of the background getting
+// louder and ignores speech, whose bands dip between syllables.
+type floorTracker struct {
+	smooth, cur []float32
+	blocks      [][]float32
+	filled      int // completed sub-windows, up to floorBlocks
+	next        int // ring slot of the next completed sub-window
+	inBlock     int
+	started     bool
+}
+
+const (
+	floorBlockFrames = 40
+	floorBlocks      = 4
+	floorSmoothing   = 0.7
+)
+
+func newFloorTracker(bands int) *floorTracker {
+	ft := &floorTracker{smooth: make([]float32, bands), cur: make([]float32, bands)}
+	for range floorBlocks {
+		ft.blocks = append(ft.blocks, make([]float32, bands))
+	}
+	ft.reset()
+	return ft
+}
+
+func (ft *floorTracker) reset() {
+	for i := range ft.cur {
+		ft.cur[i] = float32(math.Inf(1))
+	}
+	ft.filled, ft.next, ft.inBlock, ft.started = 0, 0, 0, false
+}
+
+// apply writes x and x minus the floor (after taking x in) to out.
+func (ft *floorTracker) apply(x, out []float32) {
+	M := len(x)
+	if !ft.started {
+		copy(ft.smooth, x)
+		ft.started = true
+	}
+	for i, v := range x {
+		sm := floorSmoothing*ft.smooth[i] + (1-floorSmoothing)*v
+		ft.smooth[i] = sm
+		ft.cur[i] = min(ft.cur[i], sm)
+		floor := ft.cur[i]
+		for b := 0; b < ft.filled; b++ {
+			floor = min(floor, ft.blocks[b][i])
+		}
+		out[i] = v
+		out[M+i] = v - floor
+	}
+	ft.inBlock++
+	if ft.inBlock == floorBlockFrames {
+		copy(ft.blocks[ft.next], ft.cur)
+		ft.next = (ft.next + 1) % floorBlocks
+		ft.filled = min(ft.filled+1, floorBlocks)
+		for i := range ft.cur {
+			ft.cur[i] = float32(math.Inf(1))
+		}
+		ft.inBlock = 0
+	}
 }
 
 // SpeechProbabilities returns the speech probability of every region of

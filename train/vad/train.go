@@ -86,6 +86,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.Model.Channels, "channels", o.Model.Channels, "channels of the network")
 	dilations := fs.String("dilations", joinInts(o.Model.Dilations), "comma-separated dilations of the residual blocks")
 	fs.IntVar(&o.Model.DelaySteps, "delay", o.Model.DelaySteps, "look-ahead in 20 ms steps")
+	fs.BoolVar(&o.Model.NoiseFloor, "noise-floor", o.Model.NoiseFloor, "add each band's level above its tracked noise floor as an input")
 	evalNoise := fs.String("eval-noise", strings.Join(o.EvalNoiseTypes, ","), "comma-separated noise types held out of training for the evaluation")
 	exclude := fs.String("exclude", strings.Join(o.ExcludeCorpora, ","), "comma-separated corpora left out of training")
 	fs.IntVar(&o.EvalScenes, "eval-scenes", 0, "score only the first N evaluation scenes (0: all)")
@@ -330,7 +331,7 @@ func Train(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 		return nn.SaveCheckpoint(ckptPath, ck)
 	}
 	n := int(o.SceneSeconds * SampleRate)
-	M := cfg.Feature.NumMels
+	D := cfg.InputDim()
 	stepSamples := cfg.StepSamples()
 	tape := nn.NewTape(o.Seed)
 	var feats, grads []float32
@@ -357,7 +358,7 @@ func Train(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 			labels = append(labels, regionLabels(spans, n, stepSamples))
 		}
 		tape.Reset()
-		logits := m.Forward(tape, tape.Input([]int{o.Batch, T, M}, feats))
+		logits := m.Forward(tape, tape.Input([]int{o.Batch, T, D}, feats))
 		steps := logits.Shape[1]
 		// Binary cross-entropy with logits; its gradient (σ(z) − y)/N is
 		// fed back through Sum(z ⊙ g), whose gradient with respect to z
@@ -439,14 +440,19 @@ func Train(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 // measureNorm measures the feature mean and deviation on 64 training
 // scenes (drawn from a seed of their own).
 func (d *data) measureNorm(m *vad.Model, o Options) (feature.Norm, error) {
-	st := feature.NewStats(m.Config().Feature.NumMels)
+	M, D := m.Config().Feature.NumMels, m.Config().InputDim()
+	st := feature.NewStats(M)
 	for i := 0; i < 64; i++ {
 		x, _, err := d.scene(trainRNG(o.Seed^0x6e6f726d, -1, i), int(o.SceneSeconds*SampleRate))
 		if err != nil {
 			return feature.Norm{}, err
 		}
-		f, _ := m.Features(x)
-		if err := st.Add(f); err != nil {
+		f, n := m.Features(x)
+		mels := make([]float32, 0, n*M)
+		for t := 0; t < n; t++ { // the log-mels, without the noise-floor inputs
+			mels = append(mels, f[t*D:t*D+M]...)
+		}
+		if err := st.Add(mels); err != nil {
 			return feature.Norm{}, err
 		}
 	}
