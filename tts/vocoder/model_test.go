@@ -203,3 +203,25 @@ func TestNumParams(t *testing.T) {
 	}
 	t.Logf("%d weights", got)
 }
+
+// TestSessionSteadyStateAllocations: a warm session vocodes without
+// allocating (style: buffers are reused).
+func TestSessionSteadyStateAllocations(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
+	for _, net := range []NetConfig{{}, DefaultNet()} {
+		c := Default()
+		c.Net = net
+		m, _ := New(c, 1)
+		s := m.NewSession()
+		mels, f0 := testInputs(40)
+		out, _ := s.Vocode(nil, mels, f0)
+		allocs := testing.AllocsPerRun(5, func() {
+			out, _ = s.Vocode(out, mels, f0)
+		})
+		if allocs > 0 {
+			t.Errorf("width %d: %.0f allocations per warm Vocode", net.Width, allocs)
+		}
+	}
+}

@@ -1,0 +1,5 @@
+//go:build !race
+
+package vocoder
+
+const raceEnabled = false
