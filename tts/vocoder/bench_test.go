@@ -54,3 +54,25 @@ func BenchmarkVocode(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkStartup measures what a process pays before its first audio:
+// building the model and a session and vocoding one frame (the
+// estimator's tables are built on first use).
+func BenchmarkStartup(b *testing.B) {
+	c := Default()
+	c.Net = DefaultNet()
+	mels, f0 := testInputs(1)
+	cpu0 := processCPU()
+	for range b.N {
+		m, err := New(c, 1)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := m.NewSession().Vocode(nil, mels, f0); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if cpu := processCPU() - cpu0; cpu > 0 {
+		b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op")
+	}
+}

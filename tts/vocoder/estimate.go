@@ -64,36 +64,55 @@ func newEstimator(c Config, grid []float64) estimator {
 		e.hFrac[i] = (1 - c.NoiseFloor) / (1 + r*r*r*r)
 	}
 	// A sinusoid of amplitude A at f gives |X_b|² = (A·W/4)²·lobe(b − f/Δf)
-	// in the TTS frames; the filters weigh those bins.
+	// in the TTS frames; the filters weigh those bins. The table's
+	// frequencies are eighths of a bin, so the lobe takes only 8×8 values,
+	// and each bin is under at most two triangles: building it costs
+	// little at start-up.
 	binHz := float64(c.SampleRate) / float64(c.FFTSize)
-	e.respStep = binHz / 8
+	const sub = 8
+	e.respStep = binHz / sub
 	nq := int(min(c.HarmonicMaxHz, c.FMaxHz)/e.respStep) + 2
-	dense := make([][]float32, c.NumMels)
-	for j := range dense {
-		dense[j] = fb.Weights(j)
+	type tap struct {
+		j int
+		w float64
+	}
+	byBin := make([][]tap, fb.NumBins())
+	for j := range c.NumMels {
+		for b, w := range fb.Weights(j) {
+			if w != 0 {
+				byBin[b] = append(byBin[b], tap{j, float64(w)})
+			}
+		}
 	}
 	peak := float64(c.WindowSamples) * float64(c.WindowSamples) / 16
+	var lobe [sub][8]float64 // lobe[q mod sub][b − (q/sub − 3)]
+	for f := range sub {
+		for d := range 8 {
+			lobe[f][d] = peak * hannLobe(float64(d-3)-float64(f)/sub)
+		}
+	}
 	e.resp = make([]float64, nq*respWidth)
 	e.respFirst = make([]int, nq)
 	row := make([]float64, c.NumMels)
 	for q := range nq {
-		hz := float64(q) * e.respStep
 		clear(row)
-		centre := hz / binHz
-		for b := max(0, int(centre)-3); b <= int(centre)+4 && b < fb.NumBins(); b++ {
-			g := peak * hannLobe(float64(b)-centre)
-			for j := range row {
-				row[j] += float64(dense[j][b]) * g
+		lo, hi := c.NumMels, -1
+		base := q/sub - 3
+		for d := range 8 {
+			b := base + d
+			if b < 0 || b >= len(byBin) {
+				continue
+			}
+			g := lobe[q%sub][d]
+			for _, tp := range byBin[b] {
+				row[tp.j] += tp.w * g
+				lo, hi = min(lo, tp.j), max(hi, tp.j)
 			}
 		}
-		first := -1
-		for j, v := range row {
-			if v > 0 && first < 0 {
-				first = j
-			}
+		first := 0
+		if hi >= 0 {
+			first = min(lo, c.NumMels-respWidth)
 		}
-		first = max(first, 0)
-		first = min(first, c.NumMels-respWidth)
 		e.respFirst[q] = first
 		copy(e.resp[q*respWidth:(q+1)*respWidth], row[first:])
 	}

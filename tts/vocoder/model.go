@@ -39,28 +39,40 @@ const correctionRange = 4
 // model's corrections are zero and it vocodes exactly as the pure-DSP
 // estimate does.
 func New(c Config, seed uint64) (*Model, error) {
-	if err := c.Validate(); err != nil {
+	m, err := newModel(c)
+	if err != nil {
 		return nil, fmt.Errorf("new vocoder: %w", err)
+	}
+	if c.Net.Width == 0 {
+		return m, nil
+	}
+	rng := nn.NewRand(seed)
+	nn.InitKaimingUniform(m.inW, rng, m.NumInputs()*c.Net.Kernel)
+	for _, w := range m.blockW {
+		nn.InitKaimingUniform(w, rng, c.Net.Width*c.Net.Kernel)
+		// Residual branches start small so the stack starts near identity.
+		for i := range w.Value {
+			w.Value[i] *= 0.5
+		}
+	}
+	return m, nil
+}
+
+// newModel validates c and allocates its zero weights.
+func newModel(c Config) (*Model, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
 	}
 	m := &Model{cfg: c, grid: len(envelopeGrid(c))}
 	n := c.Net
 	if n.Width == 0 {
 		return m, nil
 	}
-	rng := nn.NewRand(seed)
 	var ps nn.ParamSet
-	in := c.NumMels + 2
-	m.inW = ps.New("in.w", n.Width, in, n.Kernel)
+	m.inW = ps.New("in.w", n.Width, m.NumInputs(), n.Kernel)
 	m.inB = ps.New("in.b", n.Width)
-	nn.InitKaimingUniform(m.inW, rng, in*n.Kernel)
 	for l := range n.Layers {
-		w := ps.New(fmt.Sprintf("block%d.w", l), n.Width, n.Width, n.Kernel)
-		nn.InitKaimingUniform(w, rng, n.Width*n.Kernel)
-		// Residual branches start small so the stack starts near identity.
-		for i := range w.Value {
-			w.Value[i] *= 0.5
-		}
-		m.blockW = append(m.blockW, w)
+		m.blockW = append(m.blockW, ps.New(fmt.Sprintf("block%d.w", l), n.Width, n.Width, n.Kernel))
 		m.blockB = append(m.blockB, ps.New(fmt.Sprintf("block%d.b", l), n.Width))
 	}
 	m.outW = ps.New("out.w", 2*m.grid, n.Width)
@@ -272,7 +284,7 @@ func Load(f *safetensors.File, prefix string) (*Model, error) {
 	if need := c.numParams(); need > stored {
 		return nil, fmt.Errorf("load vocoder: config needs %d weights, the file holds %d under %q", need, stored, prefix)
 	}
-	m, err := New(c, 0)
+	m, err := newModel(c)
 	if err != nil {
 		return nil, fmt.Errorf("load vocoder: %w", err)
 	}
