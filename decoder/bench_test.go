@@ -22,6 +22,12 @@ func benchVocab() Vocabulary {
 // pseudo-words; its ARPA text is about 1 MB.
 func benchLM(b testing.TB) (*lm.Model, []string, int) {
 	b.Helper()
+	return synthLM(b, 12000)
+}
+
+// synthLM is benchLM's language over the given number of sentences.
+func synthLM(b testing.TB, sentenceCount int) (*lm.Model, []string, int) {
+	b.Helper()
 	rng := rand.New(rand.NewPCG(8, 8))
 	words := make([]string, 3000)
 	for i := range words {
@@ -38,7 +44,7 @@ func benchLM(b testing.TB) (*lm.Model, []string, int) {
 		b.Fatal(err)
 	}
 	var sentences []string
-	for range 12000 {
+	for range sentenceCount {
 		s := make([]string, 3+rng.IntN(10))
 		for k := range s {
 			s[k] = words[zipf.Uint64()]
