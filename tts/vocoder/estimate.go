@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/mynah-speech/mynah/dsp/feature"
+	"github.com/mynah-speech/mynah/internal/vec"
 )
 
 // estimator holds what the pure-DSP estimate needs from the filterbank.
@@ -26,6 +27,7 @@ type estimator struct {
 	den    []float64
 	target []float64
 	hPow   []float64 // harmonic amplitude² on the grid
+	exp32  []float32
 }
 
 // respWidth bounds how many mel filters one sinusoid reaches through the
@@ -120,6 +122,7 @@ func newEstimator(c Config, grid []float64) estimator {
 	e.ratio = make([]float64, c.NumMels)
 	e.target = make([]float64, c.NumMels)
 	e.hPow = make([]float64, len(grid))
+	e.exp32 = make([]float32, c.NumMels)
 	e.num = make([]float64, len(grid))
 	e.den = make([]float64, len(grid))
 	return e
@@ -238,12 +241,16 @@ func (s *Synthesizer) Estimate(dst *Frames, logMels, f0 []float32) error {
 		harmScale := 32 * float64(v) / (3 * W * fs)
 		hp := s.est.hPow
 		bandPow := s.est.target // band j's energy, exp(mel_j)
-		for j := range bandPow {
-			lm := float64(mel[j])
-			if !(lm >= floor) { // also catches NaN
-				lm = floor
+		e32 := s.est.exp32
+		for j, lm := range mel {
+			if !(lm >= float32(floor)) { // also catches NaN
+				lm = float32(floor)
 			}
-			bandPow[j] = math.Exp(min(lm, 30))
+			e32[j] = min(lm, 30)
+		}
+		vec.ExpInPlace(e32)
+		for j, v := range e32 {
+			bandPow[j] = float64(v)
 		}
 		for i := range G {
 			j := min(max(i-1, 0), c.NumMels-1) // grid point i+1 is band i's centre

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/mynah-speech/mynah/internal/vec"
 	"github.com/mynah-speech/mynah/nn"
 	"github.com/mynah-speech/mynah/nn/safetensors"
 )
@@ -149,13 +150,18 @@ func (m *Model) Forward(t *nn.Tape, x *nn.Var) *nn.Var {
 // corr (T×2G, as Forward makes them).
 func (m *Model) ApplyCorrections(fr *Frames, corr []float32) {
 	G := m.grid
+	var gains [512]float32 // exponentiated a chunk at a time in vec's kernel
+	env := [2][]float32{fr.Harmonic, fr.Noise}
 	for t := range fr.F0 {
 		c := corr[t*2*G : (t+1)*2*G]
-		h := fr.Harmonic[t*G : (t+1)*G]
-		nz := fr.Noise[t*G : (t+1)*G]
-		for i := range G {
-			h[i] *= float32(math.Exp(float64(c[i])))
-			nz[i] *= float32(math.Exp(float64(c[G+i])))
+		for off := 0; off < len(c); off += len(gains) {
+			g := gains[:min(len(gains), len(c)-off)]
+			copy(g, c[off:])
+			vec.ExpInPlace(g)
+			for k, v := range g {
+				i := off + k // 0..2G-1: harmonic then noise
+				env[i/G][t*G+i%G] *= v
+			}
 		}
 	}
 }
