@@ -13,7 +13,7 @@ import (
 // (GOMAXPROCS 1) and reports x-realtime (audio seconds per wall second)
 // and x-realtime-cpu (per CPU second, the figure to read on a shared
 // machine). Weights are untrained: speed does not depend on them. The
-// three kinds run side by side; impl=transfer runs the full-size
+// three kinds (the baseline on both descriptor sets) run side by side; impl=transfer runs the full-size
 // acoustic encoder (acoustic.DefaultConfig), the shipped ASR's cost.
 // The target is 200× on one core for the shipped model.
 func BenchmarkEmotion(b *testing.B) {
@@ -27,8 +27,12 @@ func BenchmarkEmotion(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, cfg := range []Config{DefaultCNN(), DefaultBaseline(), TransferConfig(enc)} {
-		b.Run("impl="+string(cfg.Kind), func(b *testing.B) {
+	for _, cfg := range []Config{DefaultCNN(), DefaultBaseline(), ExtendedBaseline(), TransferConfig(enc)} {
+		name := string(cfg.Kind)
+		if cfg.Descriptors == NumDescriptorsExtended {
+			name += "-ext"
+		}
+		b.Run("impl="+name, func(b *testing.B) {
 			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 			m, err := New(cfg, enc, 1)
 			if err != nil {

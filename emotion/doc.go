@@ -20,7 +20,11 @@
 //     shimmer, loudness, voicing and rate, spectral balance (alpha ratio,
 //     Hammarberg index, slope) and MFCC means and deviations, standardised
 //     and fed to multinomial logistic regression fitted by L-BFGS
-//     (FitBaseline, gonum/optimize).
+//     (FitBaseline, gonum/optimize). ExtendedBaseline reads
+//     NumDescriptorsExtended: those plus harmonics-to-noise ratio, pitch
+//     slope, loudness rise and fall, voiced, unvoiced and pause lengths,
+//     spectral flatness, roll-off and entropy, LPC formants F1–F3, MFCC
+//     deltas and the relative log-mel envelope (ExtendedDescriptorNames).
 //   - KindCNN: three stride-2 3×3 convolutions on 40 log-mel bins, a
 //     frame projection and attention pooling (Okabe et al., "Attentive
 //     Statistics Pooling", 2018, without the statistics) into a linear

@@ -278,23 +278,7 @@ func TestExploreBaseline(t *testing.T) {
 		t.Skip("set MYNAH_EMOTION_EXPLORE=1 to run the descriptor study on the PCM cache")
 	}
 	s := loadExploreSet(t)
-	// Hand the descriptors to the recipe (`train emotion --variants
-	// baseline-ext` computes the same rows: same clips, order, seed and
-	// augmentation), so it need not compute them again.
-	cacheDir, _ := corpora.CacheDir()
-	recipePath := filepath.Join(cacheDir, "train", "emotion", string(vBaselineExt), fmt.Sprintf("inputs-%d-clips-2-versions-seed12.bin", len(s.Labels)))
-	if _, err := os.Stat(recipePath); err != nil {
-		in := &inputSet{rows: s.Rows, frames: [][]int{make([]int, len(s.Labels)), make([]int, len(s.Labels))}}
-		for v := range in.frames {
-			for i := range in.frames[v] {
-				in.frames[v][i] = 1
-			}
-		}
-		os.MkdirAll(filepath.Dir(recipePath), 0o755)
-		if err := writeInputs(recipePath, in); err != nil {
-			t.Fatal(err)
-		}
-	}
+	handToRecipe(t, s)
 	t.Logf("%d clips, %d descriptors", len(s.Labels), len(s.Rows[0][0]))
 	groups := strings.Split(os.Getenv("MYNAH_EMOTION_EXPLORE"), ",")
 	l2s := []float64{0.003, 0.01, 0.03, 0.1, 0.3}
@@ -355,4 +339,39 @@ func pct(x []float64) string {
 		fmt.Fprintf(&b, "%.1f", 100*v)
 	}
 	return b.String()
+}
+
+// handToRecipe writes the study's descriptors where the recipe keeps its
+// inputs (`train emotion --variants baseline-ext` computes the same rows:
+// same clips, order, seed and augmentation), so it need not compute them
+// again on a starved CPU.
+func handToRecipe(t *testing.T, s *exploreSet) {
+	cacheDir, _ := corpora.CacheDir()
+	recipePath := filepath.Join(cacheDir, "train", "emotion", string(vBaselineExt), fmt.Sprintf("inputs-%d-clips-2-versions-seed12.bin", len(s.Labels)))
+	if _, err := os.Stat(recipePath); err != nil {
+		in := &inputSet{rows: s.Rows, frames: [][]int{make([]int, len(s.Labels)), make([]int, len(s.Labels))}}
+		for v := range in.frames {
+			for i := range in.frames[v] {
+				in.frames[v][i] = 1
+			}
+		}
+		os.MkdirAll(filepath.Dir(recipePath), 0o755)
+		if err := writeInputs(recipePath, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestRecipeRun runs `train emotion` with the arguments in
+// MYNAH_EMOTION_ARGS (space-separated), exactly as `go run ./cmd/train
+// emotion ARGS` would, without linking the whole command.
+func TestRecipeRun(t *testing.T) {
+	args := os.Getenv("MYNAH_EMOTION_ARGS")
+	if args == "" {
+		t.Skip("set MYNAH_EMOTION_ARGS to run the recipe")
+	}
+	handToRecipe(t, loadExploreSet(t))
+	if code := Main(t.Context(), strings.Fields(args), os.Stdout, os.Stderr); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
 }
