@@ -1,9 +1,11 @@
 package vocoder_test
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 
+	"github.com/mynah-speech/mynah/nn/safetensors"
 	"github.com/mynah-speech/mynah/tts/vocoder"
 )
 
@@ -33,4 +35,30 @@ func Example() {
 	}
 	fmt.Println(len(samples), peak > 0.01 && peak < 1)
 	// Output: 12800 true
+}
+
+// A model is saved under a prefix and loaded back from a file that may
+// hold other models' tensors too (a voice file holds "acoustic." and
+// "vocoder.").
+func ExampleLoad() {
+	c := vocoder.Default()
+	c.Net = vocoder.DefaultNet()
+	m, err := vocoder.New(c, 1)
+	if err != nil {
+		panic(err)
+	}
+	var buf bytes.Buffer
+	if err := m.Save(&buf, "vocoder.", safetensors.F16); err != nil {
+		panic(err)
+	}
+	f, err := safetensors.Parse(buf.Bytes())
+	if err != nil {
+		panic(err)
+	}
+	back, err := vocoder.Load(f, "vocoder.")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(len(f.Tensors()), back.Config().Net.Width, buf.Len() < 250_000)
+	// Output: 8 96 true
 }
