@@ -29,10 +29,36 @@
 // tts/ssml builds the same phrases from SSML through a PhraseBuilder, adding
 // per-phrase Prosody (rate, pitch, volume) and explicit pauses.
 //
+// # Synthesis
+//
+// A Synthesizer speaks phrases with a Voice: for each phrase the acoustic
+// model (AcousticModel: symbols to TTS mels and F0, with speed and pitch
+// controls) and the vocoder (Vocoder: mels and F0 to 22,050 Hz samples,
+// HopSamples per frame), then the volume and the pause. Options scale
+// speed, pitch and volume for the whole text, each phrase's Prosody on top,
+// and resample the output to any rate (audio.Resample).
+//
+// Stream returns the speech as an audio.Source that streams: a goroutine
+// synthesises Options.Lookahead phrases ahead of the reader, so the first
+// sentence's audio can be read (played, written) while later sentences are
+// still being read and synthesised, and memory stays bounded by a few
+// phrases on book-length input. Close the Stream to stop early.
+//
+// # Voice files
+//
+// A voice is one safetensors file holding both networks (tensors under
+// "acoustic." and "vocoder.", their configs in the metadata) and a
+// VoiceCard as JSON, at most MaxVoiceBytes. LoadVoice reads one (from
+// disk, or embedded bytes), WriteVoice writes one, and
+// models/voice_gen.go builds one from the two trained models. Package
+// tts/ttstest has a fake voice for tests of code built on this package.
+//
 // # Symbols
 //
 // The acoustic model's input vocabulary is Symbols(): the 39 ARPAbet phones
 // with stress digits on vowels as g2p writes them (AH0 AH1 AH2), the word
-// boundary "#", the breaks and "<sil>". Everything in this package is safe
-// for concurrent use except a PhraseBuilder, which belongs to one caller.
+// boundary "#", the breaks and "<sil>".
+//
+// Everything in this package is safe for concurrent use except a
+// PhraseBuilder and a Stream, which belong to one caller each.
 package tts
