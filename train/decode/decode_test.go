@@ -424,3 +424,12 @@ func TestComputePosteriors(t *testing.T) {
 		t.Errorf("evaluate on an untrained model: %v", err)
 	}
 }
+
+func TestSubset(t *testing.T) {
+	post := toyPosteriors(t)
+	entries := []corpora.Entry{{ID: "c", Corpus: "alpha-a"}, {ID: "a", Corpus: "alpha-a"}, {ID: "a", Corpus: "other"}}
+	got := subset(post, entries)
+	if len(got.Utterances) != 2 || got.Utterances[0].ID != "c" || got.Utterances[1].ID != "a" || len(post.Utterances) != 8 {
+		t.Errorf("subset kept %d utterances (%v), whole now %d", len(got.Utterances), got.Utterances, len(post.Utterances))
+	}
+}

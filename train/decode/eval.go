@@ -37,6 +37,9 @@ type Options struct {
 	// to give the synthetic word-separator column of the phone head (see
 	// phoneMatrix).
 	PhoneSeparatorPenalty float64 `json:"phone_separator_penalty"`
+	// PhoneBetas are the word bonuses of the phone-lexicon search, at the
+	// character grid's best α; empty means Betas.
+	PhoneBetas []float64 `json:"phone_betas,omitempty"`
 	// SeenTexts, when set, are the LM's training sentences (spoken form):
 	// the report counts dev references among them, since an LM that has
 	// read a dev sentence helps more on it than it will on new speech.
@@ -66,6 +69,9 @@ type Figure struct {
 	RefWords   int     `json:"ref_words"`
 	Utterances int     `json:"utterances"`
 }
+
+// Hits is the number of reference words recognised: N − S − D.
+func (f Figure) Hits() int { return f.RefWords - f.Sub - f.Del }
 
 func figure(s text.Score) Figure {
 	return Figure{WER: pct(s.WER()), CER: pct(s.CER()), Sub: s.Sub, Del: s.Del, Ins: s.Ins, RefWords: s.RefWords, Utterances: s.Utterances}

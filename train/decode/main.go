@@ -65,12 +65,15 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, emb Embe
 	limit := fs.Int("limit", 0, "at most this many dev utterances, spread over the corpus families (0: all)")
 	cacheDir := fs.String("cache", filepath.Join(cacheRoot, "decode"), "folder of cached log-probabilities (\"\" for none)")
 	jsonPath := fs.String("json", "", "also write the report as JSON to this file")
+	render := fs.String("render", "", "only render this JSON report (from -json) as Markdown")
 	alphas := floatList(opts.Alphas)
 	betas := floatList(opts.Betas)
 	boosts := floatList(opts.HotwordBoosts)
 	fs.Var(&alphas, "alphas", "LM weights α of the grid")
 	fs.Var(&betas, "betas", "word bonuses β of the grid")
 	fs.Var(&boosts, "hotword-boosts", "per-token hotword boosts to try")
+	var phoneBetas floatList
+	fs.Var(&phoneBetas, "phone-betas", "word bonuses β of the phone-lexicon search (default: -betas)")
 	fs.IntVar(&opts.Beam, "beam", opts.Beam, "beam size")
 	fs.IntVar(&opts.Workers, "workers", opts.Workers, "utterances decoded at once")
 	fs.IntVar(&opts.Hotwords, "hotwords", opts.Hotwords, "hotword list size (0: skip the hotword test)")
@@ -87,8 +90,15 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, emb Embe
 		fmt.Fprintf(stderr, "train decode: unexpected arguments %q\n", fs.Args())
 		return 2
 	}
-	opts.Alphas, opts.Betas, opts.HotwordBoosts = alphas, betas, boosts
+	opts.Alphas, opts.Betas, opts.HotwordBoosts, opts.PhoneBetas = alphas, betas, boosts, phoneBetas
 	opts.Log = stderr
+	if *render != "" {
+		if err := renderJSON(*render, stdout); err != nil {
+			fmt.Fprintf(stderr, "train decode: %v\n", err)
+			return 1
+		}
+		return 0
+	}
 	if err := run(ctx, opts, emb, *modelPath, *lmPath, *devPath, *lmText, *cacheDir, *jsonPath, *limit, stdout); err != nil {
 		fmt.Fprintf(stderr, "train decode: %v\n", err)
 		return 1
@@ -152,6 +162,13 @@ func run(ctx context.Context, opts Options, emb Embedded, modelPath, lmPath, dev
 	if cacheDir != "" {
 		if post, err = LoadCached(cacheDir, key, model.ID(), entries); err == nil {
 			fmt.Fprintf(opts.Log, "log-probs of %d utterances from %s\n", len(entries), filepath.Join(cacheDir, key+".gob"))
+		} else if full := SelectEntries(all, 0); len(full) > len(entries) {
+			// A limited run reuses the whole dev set's cached pass.
+			fullKey := CacheKey(model.ID(), full)
+			if whole, err := LoadCached(cacheDir, fullKey, model.ID(), full); err == nil {
+				post = subset(whole, entries)
+				fmt.Fprintf(opts.Log, "log-probs of %d of %d utterances from %s\n", len(entries), len(full), filepath.Join(cacheDir, fullKey+".gob"))
+			}
 		}
 	}
 	if post == nil {
@@ -197,4 +214,33 @@ func run(ctx context.Context, opts Options, emb Embedded, modelPath, lmPath, dev
 		}
 	}
 	return rep.WriteMarkdown(stdout)
+}
+
+// subset keeps whole's utterances that entries name, in entries' order.
+func subset(whole *Posteriors, entries []corpora.Entry) *Posteriors {
+	byKey := map[string]int{}
+	for i, u := range whole.Utterances {
+		byKey[u.Corpus+"/"+u.ID] = i
+	}
+	out := *whole
+	out.Utterances = make([]Utterance, 0, len(entries))
+	for _, e := range entries {
+		if i, ok := byKey[e.Corpus+"/"+e.ID]; ok {
+			out.Utterances = append(out.Utterances, whole.Utterances[i])
+		}
+	}
+	return &out
+}
+
+// renderJSON prints a saved JSON report as Markdown.
+func renderJSON(path string, w io.Writer) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var r Report
+	if err := json.Unmarshal(data, &r); err != nil {
+		return fmt.Errorf("report %s: %w", path, err)
+	}
+	return r.WriteMarkdown(w)
 }

@@ -244,7 +244,11 @@ func evaluatePhone(ctx context.Context, post *Posteriors, m *lm.Model, opts Opti
 	cfg.BeamSize, cfg.NBest, cfg.Constrained = opts.Beam, 1, true
 	cfg.FrameDuration = time.Duration(post.FrameMs) * time.Millisecond
 	bestIdx := -1
-	for _, beta := range opts.Betas {
+	betas := opts.PhoneBetas
+	if len(betas) == 0 {
+		betas = opts.Betas
+	}
+	for _, beta := range betas {
 		start := time.Now()
 		cfg.LMWeight, cfg.WordBonus = r.Best.Alpha, beta
 		dec, err := decoder.New(vocab, cfg, decoder.Resources{LM: m, Lexicon: pl.lex})

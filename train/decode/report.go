@@ -15,11 +15,13 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 		r.Model, r.LM, r.Utterances, r.AudioSeconds, r.Frames, r.FrameMs, r.Options.Beam)
 
 	fmt.Fprintf(&b, "### WER / CER per corpus family\n\n")
-	fmt.Fprintf(&b, "| family | utts | greedy WER | greedy CER | default α %.2g β %.2g WER | CER | best α %.2g β %.2g WER | CER |\n",
+	fmt.Fprintf(&b, "Each cell: WER / CER / words correct (of the reference's). An empty hypothesis scores WER 100%%, so with a weak acoustic model a lower WER can come from fewer insertions rather than more correct words: read the third figure too.\n\n")
+	fmt.Fprintf(&b, "| family | utts | ref words | greedy | default α %g β %g | best α %g β %g |\n",
 		r.Default.Alpha, r.Default.Beta, r.Best.Alpha, r.Best.Beta)
-	fmt.Fprintf(&b, "|---|---:|---:|---:|---:|---:|---:|---:|\n")
+	fmt.Fprintf(&b, "|---|---:|---:|---:|---:|---:|\n")
+	cell := func(f Figure) string { return fmt.Sprintf("%.2f / %.2f / %d", f.WER, f.CER, f.Hits()) }
 	row := func(name string, g, d, bst Figure) {
-		fmt.Fprintf(&b, "| %s | %d | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |\n", name, g.Utterances, g.WER, g.CER, d.WER, d.CER, bst.WER, bst.CER)
+		fmt.Fprintf(&b, "| %s | %d | %d | %s | %s | %s |\n", name, g.Utterances, g.RefWords, cell(g), cell(d), cell(bst))
 	}
 	for _, f := range r.Families {
 		row(f, r.Greedy.Families[f], r.Default.Scores.Families[f], r.Best.Scores.Families[f])
@@ -34,7 +36,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 		fmt.Fprintf(&b, " the LM's gain on those is larger than it will be on new sentences.\n\n")
 	}
 
-	fmt.Fprintf(&b, "### α × β grid: overall WER (CER)\n\n| α \\ β |")
+	fmt.Fprintf(&b, "### α × β grid: overall WER / CER / words correct\n\n| α \\ β |")
 	for _, beta := range r.Options.Betas {
 		fmt.Fprintf(&b, " %g |", beta)
 	}
@@ -48,7 +50,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 					if p.Alpha == r.Best.Alpha && p.Beta == r.Best.Beta {
 						mark = "**"
 					}
-					fmt.Fprintf(&b, " %s%.2f (%.2f)%s |", mark, p.Scores.All.WER, p.Scores.All.CER, mark)
+					fmt.Fprintf(&b, " %s%s%s |", mark, cell(p.Scores.All), mark)
 				}
 			}
 		}
@@ -83,11 +85,11 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 		fmt.Fprintf(&b, "### Phone-lexicon decoding vs characters\n\n")
 		fmt.Fprintf(&b, "Phone head greedy PER %.2f%%. Lexicon: %d LM words with CMUdict pronunciations (%d LM words without); %d of %d dev reference words are outside it. Word separator = blank − %g.\n\n",
 			p.GreedyPER, p.LexiconWords, p.LexiconSkipped, p.DevOOV, p.DevRefWords, p.SeparatorPenalty)
-		fmt.Fprintf(&b, "| mode | α | β | WER | CER |\n|---|---:|---:|---:|---:|\n")
-		fmt.Fprintf(&b, "| characters, greedy | – | – | %.2f | %.2f |\n", r.Greedy.All.WER, r.Greedy.All.CER)
-		fmt.Fprintf(&b, "| characters, beam + LM (best) | %g | %g | %.2f | %.2f |\n", r.Best.Alpha, r.Best.Beta, r.Best.Scores.All.WER, r.Best.Scores.All.CER)
+		fmt.Fprintf(&b, "| mode | α | β | WER | CER | words correct |\n|---|---:|---:|---:|---:|---:|\n")
+		fmt.Fprintf(&b, "| characters, greedy | – | – | %.2f | %.2f | %d |\n", r.Greedy.All.WER, r.Greedy.All.CER, r.Greedy.All.Hits())
+		fmt.Fprintf(&b, "| characters, beam + LM (best) | %g | %g | %.2f | %.2f | %d |\n", r.Best.Alpha, r.Best.Beta, r.Best.Scores.All.WER, r.Best.Scores.All.CER, r.Best.Scores.All.Hits())
 		for _, g := range p.Grid {
-			fmt.Fprintf(&b, "| phones, lexicon + LM | %g | %g | %.2f | %.2f |\n", g.Alpha, g.Beta, g.Scores.All.WER, g.Scores.All.CER)
+			fmt.Fprintf(&b, "| phones, lexicon + LM | %g | %g | %.2f | %.2f | %d |\n", g.Alpha, g.Beta, g.Scores.All.WER, g.Scores.All.CER, g.Scores.All.Hits())
 		}
 		fmt.Fprintf(&b, "\nPer family, best phone point vs best character point (WER):")
 		for _, f := range r.Families {
