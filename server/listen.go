@@ -19,24 +19,13 @@ import (
 	"github.com/mynah-speech/mynah/vad"
 )
 
-// Event is one JSON message of /v1/listen: the schema of
-// `livemic --format json`. Times are seconds of audio from the start of the
-// session: Start and End are the first and last word's, EmittedAt how much
-// audio the server had heard when it produced the event.
-type Event struct {
-	// Type is "partial" (the utterance so far, replaced by the next event)
-	// or "final" (the utterance is over).
-	Type      string  `json:"type"`
-	Text      string  `json:"text"`
-	Start     float64 `json:"start"`
-	End       float64 `json:"end"`
-	EmittedAt float64 `json:"emitted_at"`
-	// Reason says why a final came: "endpoint" (a pause), "maxlen" (the
-	// utterance reached the longest segment), "eof" (the client ended the
-	// stream) or "shutdown" (the server is draining).
-	Reason string       `json:"reason,omitempty"`
-	Words  []mynah.Word `json:"words"`
-}
+// Event is one JSON message of /v1/listen: mynah.LiveEvent, the type
+// `livemic --format json` writes too, so both speak one schema. Times are
+// seconds of audio from the start of the session. A final's Reason is
+// "endpoint" (a pause), "maxlen" (the utterance reached the longest
+// segment), "eof" (the client ended the stream) or "shutdown" (the server
+// is draining).
+type Event = mynah.LiveEvent
 
 // errorEvent is the message sent before a session is closed for an error,
 // with the HTTP endpoints' error object.
@@ -234,9 +223,9 @@ func (ls *listenSession) run(parent context.Context) {
 	if readErr != io.EOF {
 		return // the client left, failed or stalled: its reader has said so
 	}
-	reason, status := "eof", websocket.StatusNormalClosure
+	reason, status := mynah.ReasonEOF, websocket.StatusNormalClosure
 	if src.drained {
-		reason, status = "shutdown", websocket.StatusGoingAway
+		reason, status = mynah.ReasonShutdown, websocket.StatusGoingAway
 	}
 	for _, c := range ls.seg.Flush(ls.chunks[:0]) {
 		if !ls.final(c, reason) {
@@ -306,9 +295,9 @@ func (ls *listenSession) push(samples []float32) bool {
 	}
 	ls.chunks = ls.seg.Push(samples, ls.chunks[:0])
 	for _, c := range ls.chunks {
-		reason := "endpoint"
+		reason := mynah.ReasonEndpoint
 		if ls.det.InSpeech() {
-			reason = "maxlen"
+			reason = mynah.ReasonMaxLen
 		}
 		if !ls.final(c, reason) {
 			return false
@@ -347,7 +336,7 @@ func (ls *listenSession) partial() {
 	if !ls.pool.tryRun(func() { tr, err = transcribeSafely(ls.ctx, ls.rec, &sliceSource{samples: audioSoFar}) }) || err != nil {
 		return
 	}
-	ev := ls.event("partial", tr, from)
+	ev := ls.event(mynah.LivePartial, tr, from)
 	if ev.Text == "" || ev.Text == ls.partialText {
 		return
 	}
@@ -371,7 +360,7 @@ func (ls *listenSession) final(c vad.Chunk, reason string) bool {
 		}
 		return false
 	}
-	ev := ls.event("final", tr, c.Start)
+	ev := ls.event(mynah.LiveFinal, tr, c.Start)
 	if ev.Text == "" {
 		return true
 	}
@@ -383,14 +372,14 @@ func (ls *listenSession) final(c vad.Chunk, reason string) bool {
 // offset, with times counted from the start of the session.
 func (ls *listenSession) event(typ string, tr mynah.Transcript, offset int64) Event {
 	base := float64(offset) / listenRate
-	ev := Event{Type: typ, Text: transcriptText(tr), EmittedAt: round3(float64(ls.heard) / listenRate), Words: make([]mynah.Word, len(tr.Words))}
+	words := make([]mynah.Word, len(tr.Words))
 	for i, w := range tr.Words {
 		w.Start, w.End = round3(base+w.Start), round3(base+w.End)
-		ev.Words[i] = w
+		words[i] = w
 	}
-	if len(ev.Words) > 0 {
-		ev.Start, ev.End = ev.Words[0].Start, ev.Words[len(ev.Words)-1].End
-	} else if len(tr.Segments) > 0 {
+	ev := mynah.NewLiveEvent(typ, words, round3(float64(ls.heard)/listenRate))
+	ev.Text = transcriptText(tr)
+	if len(words) == 0 && len(tr.Segments) > 0 {
 		ev.Start, ev.End = round3(base+tr.Segments[0].Start), round3(base+tr.Segments[len(tr.Segments)-1].End)
 	}
 	return ev

@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/mynah-speech/mynah"
 	"github.com/mynah-speech/mynah/audio/device"
 )
 
@@ -157,7 +158,7 @@ func TestRealDevice(t *testing.T) {
 	if len(evs) == len(fromDevice) {
 		t.Error("no partials from the device")
 	}
-	var endpoint *event
+	var endpoint *mynah.LiveEvent
 	for i := range fromDevice {
 		if fromDevice[i].Reason == "endpoint" {
 			endpoint = &fromDevice[i]

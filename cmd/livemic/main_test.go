@@ -15,6 +15,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/mynah-speech/mynah"
 	"github.com/mynah-speech/mynah/audio"
 )
 
@@ -94,15 +95,15 @@ func speechSpan(x []float32) (start, end float64) {
 }
 
 // parseEvents parses JSON Lines output, failing on unknown fields.
-func parseEvents(t *testing.T, out string) []event {
+func parseEvents(t *testing.T, out string) []mynah.LiveEvent {
 	t.Helper()
-	var evs []event
+	var evs []mynah.LiveEvent
 	sc := bufio.NewScanner(strings.NewReader(out))
 	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
 		dec := json.NewDecoder(strings.NewReader(sc.Text()))
 		dec.DisallowUnknownFields()
-		var ev event
+		var ev mynah.LiveEvent
 		if err := dec.Decode(&ev); err != nil {
 			t.Fatalf("line %q: %v", sc.Text(), err)
 		}
@@ -115,7 +116,7 @@ func parseEvents(t *testing.T, out string) []event {
 // each starts with a capital or continues a sentence, ends with a mark,
 // and holds, read back to spoken form, the recognised words (none of these
 // clips says a punctuation command).
-func checkDictated(t *testing.T, fs []event) {
+func checkDictated(t *testing.T, fs []mynah.LiveEvent) {
 	t.Helper()
 	for i, f := range fs {
 		var words []string
@@ -142,8 +143,8 @@ func checkDictated(t *testing.T, fs []event) {
 	}
 }
 
-func finals(evs []event) []event {
-	var out []event
+func finals(evs []mynah.LiveEvent) []mynah.LiveEvent {
+	var out []mynah.LiveEvent
 	for _, ev := range evs {
 		if ev.Type == "final" {
 			out = append(out, ev)
@@ -378,7 +379,7 @@ type cancelAfter struct {
 }
 
 func (w *cancelAfter) Write(p []byte) (int, error) {
-	var ev event
+	var ev mynah.LiveEvent
 	if w.cancelled.IsZero() && json.Unmarshal(p, &ev) == nil && ev.EmittedAt >= w.at {
 		w.cancelled = time.Now()
 		w.cancel()

@@ -173,7 +173,7 @@ func (s *session) listen(ctx context.Context) int {
 		if ctx.Err() != nil && s.o.noPace {
 			// A paced input or a microphone drains what arrived before
 			// Ctrl-C; an unpaced file just stops.
-			return s.final("eof")
+			return s.final(mynah.ReasonEOF)
 		}
 		n, err := src.Read(buf)
 		if n > 0 {
@@ -182,11 +182,11 @@ func (s *session) listen(ctx context.Context) int {
 			}
 		}
 		if err == io.EOF {
-			return s.final("eof")
+			return s.final(mynah.ReasonEOF)
 		}
 		if err != nil {
 			fmt.Fprintf(s.stderr, "livemic: %s: %v\n", s.in.name, err)
-			if code := s.final("eof"); code != 0 {
+			if code := s.final(mynah.ReasonEOF); code != 0 {
 				return code
 			}
 			return 1
@@ -208,9 +208,9 @@ func (s *session) accept(samples []float32) int {
 	s.checkOverruns()
 	switch {
 	case end:
-		return s.final("endpoint")
+		return s.final(mynah.ReasonEndpoint)
 	case s.st.UtteranceLength() >= s.o.maxUtterance:
-		return s.final("maxlen")
+		return s.final(mynah.ReasonMaxLen)
 	}
 	return s.partial()
 }
@@ -233,7 +233,8 @@ func (s *session) partial() int {
 	if s.dictation != nil {
 		text = s.dictation.Partial(strings.Fields(raw), stable)
 	}
-	ev := event{Type: "partial", Text: text, Start: words[0].Start, End: words[len(words)-1].End, EmittedAt: seconds(now), Words: words}
+	ev := mynah.NewLiveEvent(mynah.LivePartial, words, seconds(now))
+	ev.Text = text
 	if err := s.sink.partial(ev); err != nil {
 		fmt.Fprintf(s.stderr, "livemic: %v\n", err)
 		return 1
@@ -256,8 +257,8 @@ func (s *session) final(reason string) int {
 	if s.dictation != nil {
 		text = s.dictation.Final(strings.Fields(tr.Text))
 	}
-	ev := event{Type: "final", Text: text, Start: tr.Words[0].Start, End: tr.Words[len(tr.Words)-1].End,
-		EmittedAt: seconds(s.clock()), Reason: reason, Words: tr.Words}
+	ev := mynah.NewLiveEvent(mynah.LiveFinal, tr.Words, seconds(s.clock()))
+	ev.Text, ev.Reason = text, reason
 	if err := s.sink.final(ev); err != nil {
 		fmt.Fprintf(s.stderr, "livemic: %v\n", err)
 		return 1

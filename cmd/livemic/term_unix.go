@@ -2,20 +2,7 @@
 
 package main
 
-import (
-	"os"
-
-	"golang.org/x/sys/unix"
-)
-
-// termColumns asks the terminal driver for its width (TIOCGWINSZ).
-func termColumns(f *os.File) (int, bool) {
-	ws, err := unix.IoctlGetWinsize(int(f.Fd()), unix.TIOCGWINSZ)
-	if err != nil {
-		return 0, false
-	}
-	return int(ws.Col), true
-}
+import "golang.org/x/sys/unix"
 
 // processCPU returns the CPU time the process has used (user + system,
 // getrusage(2)), so that figures hold on a machine shared with other work.

@@ -41,9 +41,9 @@ func TestTextSink(t *testing.T) {
 	for _, st := range steps {
 		var err error
 		if st.final {
-			err = s.final(event{Type: "final", Text: st.text})
+			err = s.final(mynah.LiveEvent{Type: "final", Text: st.text})
 		} else {
-			err = s.partial(event{Type: "partial", Text: st.text})
+			err = s.partial(mynah.LiveEvent{Type: "partial", Text: st.text})
 		}
 		if err != nil {
 			t.Fatal(err)

@@ -3,9 +3,10 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"sync"
 	"time"
+
+	"github.com/mynah-speech/mynah/cmd/internal/term"
 )
 
 // progress draws a one-line bar on stderr: files, audio hours, speed
@@ -28,18 +29,9 @@ func newProgress(mode string, stderr io.Writer, total int) *progress {
 	case "always":
 		p.enabled = true
 	case "auto":
-		p.enabled = isTerminal(stderr)
+		p.enabled = term.IsTerminal(stderr)
 	}
 	return p
-}
-
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	info, err := f.Stat()
-	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }
 
 // add records one finished input of the given audio duration.
