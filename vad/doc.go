@@ -11,8 +11,9 @@
 //     of Martin's minimum statistics), with hysteresis, a hangover, and
 //     minimum speech and silence durations.
 //   - LearnedDetector runs a small network (Model; the shipped weights are
-//     models.VAD()) on 32 log-mel bands: a causal temporal convolution
-//     network of 48k parameters hearing 2.5 s of past that gives a speech
+//     models.VAD()) on 32 log-mel bands and their levels above a tracked
+//     noise floor: a causal temporal convolution network of 54k
+//     parameters hearing 2.5 s of past that gives a speech
 //     probability for every 20 ms region, deciding each region 75 ms after
 //     it ends (its look-ahead), followed by the same hysteresis. It holds up in noise
 //     where the energy detector cannot: music, running water and crowds

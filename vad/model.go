@@ -58,7 +58,8 @@ type ModelConfig struct {
 // windows every 10 ms (uncentred, so causal), steps of 20 ms, 48 channels,
 // dilations 1, 2, 4, 8, 16, 32 (a receptive field of 2.5 s, enough to hear
 // the syllable rhythm that tells speech from music) and a look-ahead of
-// three steps (75 ms past the region), 48,001 parameters. Norm is the identity until training measures it.
+// three steps (75 ms past the region), with the noise-floor inputs:
+// 54,145 parameters. Norm is the identity until training measures it.
 func DefaultModelConfig() ModelConfig {
 	fc := feature.DefaultASR()
 	fc.Center = feature.NoCenter
@@ -69,7 +70,7 @@ func DefaultModelConfig() ModelConfig {
 	for i := range norm.Std {
 		norm.Std[i] = 1
 	}
-	return ModelConfig{Feature: fc, Norm: norm, Channels: 48, StemKernel: 4, Stride: 2, Kernel: 3,
+	return ModelConfig{Feature: fc, Norm: norm, NoiseFloor: true, Channels: 48, StemKernel: 4, Stride: 2, Kernel: 3,
 		Dilations: []int{1, 2, 4, 8, 16, 32}, DelaySteps: 3}
 }
 
