@@ -57,7 +57,7 @@ type Options struct {
 
 // DefaultOptions are the settings of the shipped model.
 func DefaultOptions() Options {
-	return Options{EvalNoiseTypes: DefaultEvalNoiseTypes, Model: vad.DefaultModelConfig(), Steps: 2000, Batch: 16, SceneSeconds: 8, LR: 3e-3, Seed: 1, ExcludeCorpora: []string{"ravdess"}}
+	return Options{EvalNoiseTypes: DefaultEvalNoiseTypes, Model: vad.DefaultModelConfig(), Steps: 3000, Batch: 16, SceneSeconds: 8, LR: 3e-3, Seed: 1, ExcludeCorpora: []string{"ravdess"}}
 }
 
 // Main is `train vad`: it trains the learned VAD on constructed scenes
