@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+	"time"
 )
 
 // tone makes a 16 kHz "word": a 200 Hz burst with a few harmonics.
@@ -189,6 +190,24 @@ func TestSegmentManyEventsInOnePush(t *testing.T) {
 			if got[i].Span != want[i].Span {
 				t.Errorf("chunk %d: segment %d %+v, whole push %+v", chunk, i, got[i].Span, want[i].Span)
 			}
+		}
+	}
+}
+
+func TestEventTime(t *testing.T) {
+	for _, tc := range []struct {
+		sample int64
+		rate   int
+		want   time.Duration
+	}{
+		{16000, 16000, time.Second},
+		{8, 16000, 500 * time.Microsecond},
+		{0, 16000, 0},
+		{16000 * 3600 * 1000, 16000, 1000 * time.Hour}, // no overflow of sample·1e9
+		{5, 0, 0},
+	} {
+		if got := (Event{Kind: SpeechStart, Sample: tc.sample}).Time(tc.rate); got != tc.want {
+			t.Errorf("sample %d at %d Hz: %v, want %v", tc.sample, tc.rate, got, tc.want)
 		}
 	}
 }
