@@ -55,7 +55,8 @@ func Parse(doc []byte) ([]tts.Phrase, error) {
 }
 
 // Phrases reads an SSML document from r and yields its phrases as each is
-// complete, so memory is bounded by one sentence rather than the document.
+// complete, so memory is bounded by the longest run of text between two
+// tags (encoding/xml reads a text run whole) rather than by the document.
 // A malformed document yields the phrases before the fault and then an
 // *Error; a document with nothing to speak yields tts.ErrNoWords. As with
 // tts.PhraseStream, the last phrase has no pause after it unless a <break>
