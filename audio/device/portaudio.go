@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/gordonklaus/portaudio"
 	"github.com/mynah-speech/mynah/audio"
@@ -56,36 +55,34 @@ func listDevices() ([]Info, error) {
 	return out, nil
 }
 
-// findInput returns the PortAudio device matching name ("" for default).
-func findInput(name string) (*portaudio.DeviceInfo, error) {
-	if name == "" {
-		d, err := portaudio.DefaultInputDevice()
-		if err != nil {
-			return nil, fmt.Errorf("no default input device: %w", err)
-		}
-		return d, nil
+// findInput returns the PortAudio device that spec names (FindInput); it
+// must run between Initialize and Terminate.
+func findInput(spec string) (Info, *portaudio.DeviceInfo, error) {
+	infos, err := listDevices()
+	if err != nil {
+		return Info{}, nil, err
+	}
+	info, err := FindInput(infos, spec)
+	if err != nil {
+		return Info{}, nil, err
 	}
 	devs, err := portaudio.Devices()
 	if err != nil {
-		return nil, err
+		return Info{}, nil, err
 	}
-	var names []string
 	for _, d := range devs {
-		if d.MaxInputChannels > 0 {
-			if strings.Contains(strings.ToLower(d.Name), strings.ToLower(name)) {
-				return d, nil
-			}
-			names = append(names, fmt.Sprintf("%q", d.Name))
+		if d.Index == info.Index {
+			return info, d, nil
 		}
 	}
-	return nil, fmt.Errorf("no input device matches %q (inputs: %s)", name, strings.Join(names, ", "))
+	return Info{}, nil, fmt.Errorf("device %d went away", info.Index)
 }
 
 func openCapture(opt CaptureOptions) (*Capture, error) {
 	if err := portaudio.Initialize(); err != nil {
 		return nil, fmt.Errorf("open capture: %w", err)
 	}
-	dev, err := findInput(opt.Device)
+	info, dev, err := findInput(opt.Device)
 	if err != nil {
 		portaudio.Terminate()
 		return nil, fmt.Errorf("open capture: %w", err)
@@ -95,7 +92,8 @@ func openCapture(opt CaptureOptions) (*Capture, error) {
 	if opt.FramesPerCallback > 0 {
 		p.FramesPerBuffer = opt.FramesPerCallback
 	}
-	c := newCapture(audio.Rate(dev.DefaultSampleRate+0.5), opt.Buffer)
+	c := newCapture(audio.Rate(dev.DefaultSampleRate+0.5), opt)
+	c.device = info
 	stream, err := portaudio.OpenStream(p, func(in []float32) { c.push(in) })
 	if err != nil {
 		portaudio.Terminate()

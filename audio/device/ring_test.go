@@ -114,7 +114,7 @@ func TestRingConcurrent(t *testing.T) {
 }
 
 func TestCaptureReadsPushedSamples(t *testing.T) {
-	c := newCapture(16000, time.Second)
+	c := newCapture(16000, CaptureOptions{Buffer: time.Second})
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() { // stands in for the PortAudio callback thread
@@ -159,7 +159,7 @@ func TestCaptureReadsPushedSamples(t *testing.T) {
 }
 
 func TestCaptureCloseWakesReader(t *testing.T) {
-	c := newCapture(8000, 0)
+	c := newCapture(8000, CaptureOptions{})
 	go func() {
 		time.Sleep(10 * time.Millisecond)
 		c.Close()
@@ -170,7 +170,7 @@ func TestCaptureCloseWakesReader(t *testing.T) {
 }
 
 func TestCaptureOverrun(t *testing.T) {
-	c := newCapture(8000, time.Millisecond) // the ring's minimum, 1024 samples
+	c := newCapture(8000, CaptureOptions{Buffer: time.Millisecond}) // the ring's minimum, 1024 samples
 	c.push(make([]float32, 1000))
 	c.push(make([]float32, 1000))
 	if c.Overruns() != 1 || c.Dropped() != 976 {

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -47,28 +46,9 @@ func openFile(path string, rate int, stdin io.Reader) (audio.Source, func() erro
 }
 
 // openMic opens a capture device: spec is an index from --list-devices, a
-// part of a device name, or "" for the default input.
+// part of a device name, or "" for the default input (device.FindInput).
 func openMic(spec string, buffer time.Duration) (*input, error) {
-	name := spec
-	if index, err := strconv.Atoi(spec); err == nil {
-		devs, err := device.Devices()
-		if err != nil {
-			return nil, err
-		}
-		name = ""
-		for _, d := range devs {
-			if d.Index == index {
-				if d.InputChannels == 0 {
-					return nil, fmt.Errorf("device %d (%s) has no input channels", index, d.Name)
-				}
-				name = d.Name
-			}
-		}
-		if name == "" {
-			return nil, fmt.Errorf("no device %d: see --list-devices", index)
-		}
-	}
-	opt := device.CaptureOptions{Device: name, Buffer: buffer}
+	opt := device.CaptureOptions{Device: spec, Buffer: buffer}
 	c, err := device.OpenCapture(opt)
 	if err != nil && !errors.Is(err, device.ErrNotBuilt) {
 		// PortAudio gives its audio thread a second to start; a loaded
@@ -82,10 +62,7 @@ func openMic(spec string, buffer time.Duration) (*input, error) {
 	m := &mic{c: c}
 	m.stopAt.Store(-1)
 	var once sync.Once
-	display := name
-	if display == "" {
-		display = "default input"
-	}
+	display := fmt.Sprintf("device %d %q", c.Device().Index, c.Device().Name)
 	return &input{
 		src:     m,
 		clock:   m.clock,
