@@ -7,6 +7,13 @@
 //	go run ./cmd/train emotion                 # cross-validate all three kinds
 //	go run ./cmd/train emotion --variants "" --ship cnn --out models/emotion.safetensors
 //
+// The variants are baseline (the 56 descriptors), baseline-ext (the
+// extended set, emotion.ExtendedBaseline), cnn and transfer. The
+// baselines' ridge penalty is -l2; given several values, each training
+// set picks one by nested speaker-disjoint cross-validation (its speakers
+// dealt into folds-1 inner folds), so the held-out fold never informs
+// the choice.
+//
 // Folds deal the sorted speakers in snake order, so each fold mixes men
 // and women. Scores are unweighted average recall (UAR, the mean of the
 // per-label recalls; chance 12.5%), accuracy and binary arousal UAR, per

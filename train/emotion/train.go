@@ -59,7 +59,7 @@ func defaultOptions() options {
 	}
 }
 
-// Main is `train emotion`: it cross-validates the requested model kinds on
+// Main is `train emotion`: it cross-validates the requested variants on
 // speaker-disjoint folds of the emotion-labelled clips (RAVDESS actors
 // 01–18), prints per-fold UAR and the confusion matrix, and with -out
 // trains the shipped kind on every clip and writes it with its card.
@@ -91,7 +91,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.limit, "limit", 0, "use only N clips (tests)")
 	fs.Float64Var(&o.dropout, "dropout", o.dropout, "dropout on the pooled vector (negative: the model's default)")
 	fs.BoolVar(&o.augment, "augment", o.augment, "augment training clips (noise, gain, speed, codec/band limit, SpecAugment)")
-	ship := fs.String("ship", string(o.ship), "kind trained on all clips for -out")
+	ship := fs.String("ship", string(o.ship), "variant trained on all clips for -out")
 	fs.StringVar(&o.out, "out", "", "train the -ship kind on all clips and write the model here (e.g. models/emotion.safetensors)")
 	fs.DurationVar(&o.maxDuration, "max-duration", 0, "stop after this long (0: no limit); runs resume")
 	if err := fs.Parse(args); err != nil {
