@@ -240,7 +240,7 @@ func TestDescriptorsFiniteAndGainInvariant(t *testing.T) {
 
 func TestConfigValidate(t *testing.T) {
 	enc := tinyEncoder(t)
-	good := []Config{DefaultBaseline(), DefaultCNN(), TransferConfig(enc)}
+	good := []Config{DefaultBaseline(), ExtendedBaseline(), {Kind: KindBaseline, Descriptors: NumDescriptors}, DefaultCNN(), TransferConfig(enc)}
 	for _, c := range good {
 		if err := c.Validate(); err != nil {
 			t.Errorf("%s: %v", c.Kind, err)
@@ -254,6 +254,9 @@ func TestConfigValidate(t *testing.T) {
 		{Kind: KindCNN, Mels: 40, Channels: []int{1, 1, 1}, Hidden: 0},
 		{Kind: KindCNN, Mels: 40, Channels: []int{1, 1, 1}, Hidden: 4, Dropout: 1},
 		{Kind: KindTransfer, Hidden: 4, EncoderLayers: 3, EncoderDim: 16},
+		{Kind: KindBaseline, Descriptors: 57},
+		{Kind: KindBaseline, Descriptors: -1},
+		{Kind: KindCNN, Mels: 40, Channels: []int{1, 1, 1}, Hidden: 4, Descriptors: NumDescriptors},
 	}
 	for _, c := range bad {
 		if err := c.Validate(); !errors.Is(err, ErrConfig) {

@@ -25,6 +25,16 @@ func FuzzLoad(f *testing.F) {
 	}
 	f.Add(b.Bytes())
 	f.Add([]byte{})
+	// The extended baseline, as shipped (seeded here rather than in
+	// testdata so the seed follows the descriptor set).
+	if ext, err := New(ExtendedBaseline(), nil, 1); err == nil {
+		var eb bytes.Buffer
+		fc, _ := ext.fileConfig(nil)
+		if err := nn.WriteModel(&eb, fc, ext.Params(), safetensors.F32); err != nil {
+			f.Fatal(err)
+		}
+		f.Add(eb.Bytes())
+	}
 	x := voice(0.5, SampleRate, 150, 0.5, 1)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := Load(data, nil)
