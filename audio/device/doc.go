@@ -16,4 +16,11 @@
 // is full, new samples are dropped and counted ([Capture.Overruns]) rather
 // than stalling the audio thread. The ring is pure Go and tested without
 // the tag.
+//
+// [FindInput] picks the device a user names (an index from [Devices], an
+// exact name, or a part of a name only one input has), and
+// [Capture.Close] never hangs a program's exit on PortAudio: its stop
+// waits for the audio thread, so Close bounds the wait
+// (CaptureOptions.StopTimeout) and leaves the rest to the background.
+// Both are pure Go and tested without the tag.
 package device
