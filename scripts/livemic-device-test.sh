@@ -10,20 +10,22 @@
 # portaudio19-dev and pkg-config (the -tags portaudio build). Elsewhere
 # it runs what it can and the test says what is missing.
 #
-# Usage: scripts/livemic-device-test.sh [-h]
-# Exit status: 0 passed (or skipped, with the reason printed), 1 failed,
-# 2 usage error.
+# Usage: scripts/livemic-device-test.sh [-h] [--install-only]
+# --install-only installs the packages and exits (scripts/test.sh uses it:
+# its -tags portaudio run then runs the test). Exit status: 0 passed (or
+# skipped, with the reason printed), 1 failed, 2 usage error; with
+# --install-only, 1 when the packages could not be installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 case "${1:-}" in
 -h | --help)
-	sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
 	exit 0
 	;;
-"") ;;
+"" | --install-only) ;;
 *)
-	echo "usage: scripts/livemic-device-test.sh [-h]" >&2
+	echo "usage: scripts/livemic-device-test.sh [-h] [--install-only]" >&2
 	exit 2
 	;;
 esac
@@ -37,12 +39,17 @@ if [ ${#missing[@]} -gt 0 ]; then
 	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
 		echo "installing ${missing[*]} (Debian, as root) for the real-device test"
 		export DEBIAN_FRONTEND=noninteractive
-		apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null 2>&1 ||
-			{ apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null; }
+		if ! { apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null 2>&1 ||
+			{ apt-get update -q >/dev/null 2>&1 && apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null 2>&1; }; }; then
+			echo "note: could not install ${missing[*]} (no network?); the real-device test will skip" >&2
+			[ "${1:-}" = --install-only ] && exit 1
+		fi
 	else
 		echo "note: missing ${missing[*]} and this is not root on Debian; the test will skip" >&2
+		[ "${1:-}" = --install-only ] && exit 1
 	fi
 fi
+[ "${1:-}" = --install-only ] && exit 0
 
 tags=()
 if pkg-config --exists portaudio-2.0 2>/dev/null; then

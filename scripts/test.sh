@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: `make test` calls this script.
 # gofmt, go vet, go test (default, purego and portaudio builds) and
-# CGO_ENABLED=0 cross-builds. On Debian, as root, it installs the system
-# packages the portaudio build needs and says so.
+# CGO_ENABLED=0 cross-builds. On Debian, as root, it installs what the
+# otherwise skipped tests need and says so: the system packages of the
+# portaudio build and of livemic's real-device test
+# (scripts/livemic-device-test.sh --install-only; the -tags portaudio run
+# then runs TestRealDevice), and the openai npm client of the server's
+# TestOpenAIClient (server/testdata/openai-client/install.sh). An install
+# that fails (no network) is reported, and those tests skip saying why.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +23,23 @@ if ! have_portaudio; then
 			{ apt-get update -q >/dev/null && apt-get install -y -q portaudio19-dev pkg-config >/dev/null; }
 	else
 		echo "note: portaudio19-dev is missing and this is not root on Debian; the -tags portaudio run is skipped" >&2
+	fi
+fi
+
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+	step "installing the real-device test's packages (Debian, as root)"
+	bash scripts/livemic-device-test.sh --install-only ||
+		echo "note: livemic's real-device test will skip" >&2
+fi
+
+if [ -z "${MYNAH_OPENAI_CLIENT_DIR:-}" ] && command -v npm >/dev/null && command -v node >/dev/null; then
+	step "installing the openai npm client for server/openai_test.go"
+	if dir=$(timeout 300 bash server/testdata/openai-client/install.sh); then
+		export MYNAH_OPENAI_CLIENT_DIR="$dir"
+		echo "$dir"
+	else
+		echo "note: the openai npm client could not be installed (no network?); TestOpenAIClient will skip" >&2
+		export MYNAH_OPENAI_CLIENT_DIR=none
 	fi
 fi
 
