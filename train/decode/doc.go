@@ -25,6 +25,19 @@
 //  5. phone-lexicon decoding over the phone head, constrained to the LM's
 //     CMUdict words, against character decoding.
 //
+// Typical runs (the model file copied first, since training rewrites it):
+//
+//	train decode -model asr.safetensors -json dev.json > dev.md
+//	train decode -model asr.safetensors -limit 160 -phone-betas 0,2
+//	train decode -render dev.json
+//
+// The first run over a dev set pays the acoustic pass (about 26 minutes
+// of wall time for the 786-utterance dev set on the shared 2-core machine,
+// 20 CPU-seconds unloaded); a limited run reuses the whole set's cache.
+// Each grid point is one beam search over dev. Tables give words correct
+// beside WER: an empty hypothesis scores WER 100%, so a weak acoustic
+// model's WER can fall below greedy's merely by emitting fewer words.
+//
 // The report renders as Markdown tables (Report.WriteMarkdown) and JSON.
 // Everything is deterministic: utterances are searched in parallel but
 // their results are kept by index and summed in order. Rates are percent;
