@@ -136,22 +136,55 @@ func LoadVoiceFile(path string) (*Voice, error) {
 func NewVoice(card VoiceCard, a *acoustic.Model, v *vocoder.Model) *Voice {
 	return &Voice{
 		Card:     card,
-		Acoustic: &acousticModel{m: a, tapes: sync.Pool{New: func() any { return nn.NewTape(0) }}},
-		Vocoder:  &vocoderModel{sessions: sync.Pool{New: func() any { return v.NewSession() }}},
+		Acoustic: &acousticModel{m: a, tapes: freeList[*nn.Tape]{make: func() *nn.Tape { return nn.NewTape(0) }}},
+		Vocoder:  &vocoderModel{sessions: freeList[*vocoder.Session]{make: v.NewSession}},
 	}
 }
 
+// freeList keeps per-call state (tapes, vocoder sessions) for reuse. Unlike
+// a sync.Pool it is not emptied by the garbage collector, which matters
+// here: a tape's arena is tens of megabytes for a long phrase, and a
+// program speaking sentence after sentence collects garbage often.
+type freeList[T any] struct {
+	mu   sync.Mutex
+	free []T
+	make func() T
+}
+
+// maxFree bounds how many idle items a freeList keeps.
+const maxFree = 4
+
+func (f *freeList[T]) get() T {
+	f.mu.Lock()
+	if n := len(f.free); n > 0 {
+		x := f.free[n-1]
+		f.free = f.free[:n-1]
+		f.mu.Unlock()
+		return x
+	}
+	f.mu.Unlock()
+	return f.make()
+}
+
+func (f *freeList[T]) put(x T) {
+	f.mu.Lock()
+	if len(f.free) < maxFree {
+		f.free = append(f.free, x)
+	}
+	f.mu.Unlock()
+}
+
 // acousticModel adapts tts/acoustic to AcousticModel: the model is
-// read-only and each call borrows a tape (its per-call state) from a pool,
-// so calls may run concurrently and steady-state calls reuse memory.
+// read-only and each call borrows a tape (its per-call state) from a free
+// list, so calls may run concurrently and steady-state calls reuse memory.
 type acousticModel struct {
 	m     *acoustic.Model
-	tapes sync.Pool
+	tapes freeList[*nn.Tape]
 }
 
 func (a *acousticModel) Synthesize(symbols []string, c Controls) (Frames, error) {
-	t := a.tapes.Get().(*nn.Tape)
-	defer a.tapes.Put(t)
+	t := a.tapes.get()
+	defer a.tapes.put(t)
 	out, err := a.m.Synthesize(t, symbols, acoustic.Controls{Speed: c.Speed, Pitch: c.Pitch, Energy: c.Energy})
 	if err != nil {
 		return Frames{}, err
@@ -159,13 +192,13 @@ func (a *acousticModel) Synthesize(symbols []string, c Controls) (Frames, error)
 	return Frames{Mels: out.Mels, F0: out.F0, Durations: out.Durations}, nil
 }
 
-// vocoderModel adapts tts/vocoder to Vocoder with a pool of sessions.
+// vocoderModel adapts tts/vocoder to Vocoder with a free list of sessions.
 type vocoderModel struct {
-	sessions sync.Pool
+	sessions freeList[*vocoder.Session]
 }
 
 func (v *vocoderModel) Vocode(mels, f0 []float32) ([]float32, error) {
-	s := v.sessions.Get().(*vocoder.Session)
-	defer v.sessions.Put(s)
+	s := v.sessions.get()
+	defer v.sessions.put(s)
 	return s.Vocode(nil, mels, f0)
 }
