@@ -1,8 +1,11 @@
 package main
 
-import "github.com/mynah-speech/mynah/tts"
+import (
+	"github.com/mynah-speech/mynah/models"
+	"github.com/mynah-speech/mynah/tts"
+)
 
-// defaultVoice returns the loader of the embedded default voice, or nil
-// while none is built in: the Kathleen voice is still being trained, and
-// speak must never pass off anything else as speech.
-func defaultVoice() func() (*tts.Voice, error) { return nil }
+// defaultVoice returns the loader of the embedded default voice (Kathleen).
+func defaultVoice() func() (*tts.Voice, error) {
+	return func() (*tts.Voice, error) { return tts.LoadVoice(models.KathleenVoice()) }
+}
