@@ -222,7 +222,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if partials == 0 {
 		partials = -1
 	}
+	synth, err := newVoiceSynthesizer()
+	if err != nil {
+		fmt.Fprintf(stderr, "mynahd: %v\n", err)
+		return 1
+	}
 	srv, err := server.New(server.Config{
+		Synthesizer: synth,
 		Recognizer: mynah.Config{
 			ModelPath: o.modelPath,
 			LMPath:    o.lmPath,
