@@ -18,7 +18,8 @@ import (
 type utterance struct {
 	entry  corpora.Entry
 	labels []int
-	// phones are the ARPAbet labels (no stress) of the phone-CTC head.
+	// phones are the ARPAbet labels (no stress) of the phone-CTC head,
+	// spelled only for training utterances of a model that has one.
 	phones []int
 	// samples is the utterance's duration in samples at 16 kHz, as cached
 	// (or estimated from the manifest before decoding).
@@ -72,7 +73,7 @@ func loadUtterances(paths []string, vocab acoustic.Vocab, maxSeconds float64, ca
 					n = k
 				}
 			}
-			out = append(out, utterance{entry: e, labels: labels, phones: phoneLabels(e.Text), samples: n})
+			out = append(out, utterance{entry: e, labels: labels, samples: n})
 		}
 	}
 	if len(dropped) > 0 {

@@ -92,6 +92,11 @@ func Train(ctx context.Context, opts Options) error {
 	if len(train) == 0 {
 		return errors.New("train asr: no usable training utterances")
 	}
+	if len(cfg.PhoneVocab) > 0 && opts.PhoneWeight > 0 {
+		for i := range train {
+			train[i].phones = phoneLabels(train[i].entry.Text)
+		}
+	}
 	var dev []utterance
 	if opts.Dev != "" {
 		if dev, err = loadUtterances([]string{opts.Dev}, vocab, 0, cache, log); err != nil {
