@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/mynah-speech/mynah/corpora"
@@ -55,6 +56,7 @@ func runASR(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.Float64Var(&opts.PhoneWeight, "phone-weight", opts.PhoneWeight, "weight of the auxiliary phone-CTC loss (0: off; a model without the head gets one)")
 	fs.Int64Var(&opts.CleanSteps, "clean-steps", opts.CleanSteps, "train the first N steps without augmentation or chunk masks")
 	fs.Float64Var(&opts.ChunkProb, "chunk-prob", opts.ChunkProb, "share of steps trained with a random attention chunk (streaming)")
+	mixCaps := fs.String("mix-caps", "", `cap corpus families at a share of each epoch's audio, "family=share,..." or "none" (default "fsdd=0.05,ravdess=0.05")`)
 	export := fs.String("export", "", "instead of training, write the run's best weights (or, with --from-checkpoint, the checkpoint's EMA weights) to this model file")
 	exportF32 := fs.Bool("export-f32", false, "with --export: store fp32 instead of fp16 weights")
 	fromCheckpoint := fs.Bool("from-checkpoint", false, "with --export: use the checkpoint's EMA weights even when a best model exists")
@@ -63,6 +65,14 @@ func runASR(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 0
 		}
 		return 2
+	}
+	if *mixCaps != "" {
+		caps, err := parseMixCaps(*mixCaps)
+		if err != nil {
+			fmt.Fprintf(stderr, "train asr: --mix-caps: %v\n", err)
+			return 2
+		}
+		opts.MixCaps = caps
 	}
 	if *noAugment {
 		opts.NoiseProb, opts.ReverbProb, opts.TelephoneProb, opts.SpeedPerturb = 0, 0, 0, false
@@ -139,4 +149,25 @@ func runASR(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// parseMixCaps reads --mix-caps: "none", or comma-separated family=share
+// pairs with shares in (0, 1).
+func parseMixCaps(s string) (map[string]float64, error) {
+	caps := map[string]float64{}
+	if strings.TrimSpace(s) == "none" {
+		return caps, nil
+	}
+	for _, part := range strings.Split(s, ",") {
+		family, share, ok := strings.Cut(strings.TrimSpace(part), "=")
+		if !ok || family == "" {
+			return nil, fmt.Errorf("%q is not family=share", part)
+		}
+		v, err := strconv.ParseFloat(share, 64)
+		if err != nil || !(v > 0 && v < 1) {
+			return nil, fmt.Errorf("share %q of %s is not a number in (0, 1)", share, family)
+		}
+		caps[corpora.Family(family)] = v
+	}
+	return caps, nil
 }

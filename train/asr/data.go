@@ -82,14 +82,40 @@ func loadUtterances(paths []string, vocab acoustic.Vocab, maxSeconds float64, ca
 	return out, nil
 }
 
-// makeBatches groups utterances of similar length so that each batch's
-// padded audio stays under batchSamples, then shuffles the batch order
-// with seed (one epoch).
-func makeBatches(utts []utterance, batchSamples int, seed uint64) [][]int {
-	order := make([]int, len(utts))
-	for i := range order {
-		order[i] = i
+// epochSubset returns the indices of utts that one epoch trains on: all
+// of them, with the families named in caps cut to their share of the
+// epoch's audio (corpora.CapShares; the kept utterances change with epoch).
+func epochSubset(utts []utterance, caps map[string]float64, seed uint64, epoch int) []int {
+	all := make([]int, len(utts))
+	for i := range all {
+		all[i] = i
 	}
+	if len(caps) == 0 {
+		return all
+	}
+	entries := make([]corpora.Entry, len(utts))
+	index := make(map[string]int, len(utts))
+	for i, u := range utts {
+		entries[i] = u.entry
+		entries[i].Duration = float64(u.samples) / 16000
+		index[u.entry.Corpus+"/"+u.entry.ID] = i
+	}
+	kept := corpora.CapShares(entries, caps, seed, epoch)
+	if len(kept) == len(utts) {
+		return all
+	}
+	subset := make([]int, 0, len(kept))
+	for _, e := range kept {
+		subset = append(subset, index[e.Corpus+"/"+e.ID])
+	}
+	return subset
+}
+
+// makeBatches groups the utterances of subset (indices into utts) by
+// similar length so that each batch's padded audio stays under
+// batchSamples, then shuffles the batch order with seed (one epoch).
+func makeBatches(utts []utterance, subset []int, batchSamples int, seed uint64) [][]int {
+	order := append([]int(nil), subset...)
 	rng := rand.New(rand.NewPCG(seed, seed^0xda3e39cb94b95bdb))
 	// Shuffle first so equal lengths land in different batches each epoch,
 	// then sort stably by length.

@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 
 	"github.com/mynah-speech/mynah/acoustic"
+	"github.com/mynah-speech/mynah/corpora"
 )
 
 // Options configure a training run. Zero fields take the defaults of
@@ -89,6 +91,12 @@ type Options struct {
 	// DevLimit evaluates at most this many dev utterances (0: all).
 	DevLimit int `json:"dev_limit"`
 
+	// MixCaps caps corpus families (corpora.Family names) at a share of
+	// each epoch's training audio; which utterances are kept changes with
+	// the epoch (corpora.CapShares). Nil means corpora.DefaultCaps (FSDD
+	// and RAVDESS at 5% each); an empty map caps nothing.
+	MixCaps map[string]float64 `json:"mix_caps"`
+
 	// Log receives progress lines.
 	Log io.Writer `json:"-"`
 }
@@ -125,6 +133,7 @@ func DefaultOptions() Options {
 		PhoneWeight:     0.3,
 		EvalEvery:       250,
 		CheckpointEvery: 50,
+		MixCaps:         maps.Clone(corpora.DefaultCaps),
 	}
 }
 
@@ -132,6 +141,9 @@ func (o Options) withDefaults() Options {
 	d := DefaultOptions()
 	if o.Model.Dim == 0 {
 		o.Model = d.Model
+	}
+	if o.MixCaps == nil {
+		o.MixCaps = d.MixCaps
 	}
 	setF := func(v *float64, def float64) {
 		if *v == 0 {
@@ -175,6 +187,11 @@ func (o Options) Validate() error {
 	var errs []error
 	if len(o.Train) == 0 {
 		errs = append(errs, errors.New("no training manifest"))
+	}
+	for family, share := range o.MixCaps {
+		if !(share > 0 && share < 1) {
+			errs = append(errs, fmt.Errorf("mix cap %s=%g outside (0, 1)", family, share))
+		}
 	}
 	if o.WorkDir == "" {
 		errs = append(errs, errors.New("no work directory"))

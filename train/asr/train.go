@@ -187,7 +187,8 @@ func Train(ctx context.Context, opts Options) error {
 	var lossSum float64
 	var lossCount int
 	for optim.Steps() < stopAt {
-		batches := makeBatches(train, batchSamples, opts.Seed+uint64(prog.Epoch)*7919)
+		subset := epochSubset(train, opts.MixCaps, opts.Seed, prog.Epoch)
+		batches := makeBatches(train, subset, batchSamples, opts.Seed+uint64(prog.Epoch)*7919)
 		for prog.BatchInEpoch < len(batches) && optim.Steps() < stopAt {
 			if ctx.Err() != nil {
 				fmt.Fprintf(log, "interrupted at step %d: saving checkpoint\n", optim.Steps())

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -189,7 +190,7 @@ func TestMakeBatches(t *testing.T) {
 	for i := 0; i < 50; i++ {
 		utts = append(utts, utterance{samples: 1000 + 37*i})
 	}
-	batches := makeBatches(utts, 10000, 1)
+	batches := makeBatches(utts, epochSubset(utts, nil, 1, 0), 10000, 1)
 	seen := map[int]bool{}
 	for _, b := range batches {
 		longest := 0
@@ -207,7 +208,7 @@ func TestMakeBatches(t *testing.T) {
 	if len(seen) != len(utts) {
 		t.Errorf("%d of %d utterances batched", len(seen), len(utts))
 	}
-	again := makeBatches(utts, 10000, 1)
+	again := makeBatches(utts, epochSubset(utts, nil, 1, 0), 10000, 1)
 	if len(again) != len(batches) || again[0][0] != batches[0][0] {
 		t.Error("same seed, different batches")
 	}
@@ -246,5 +247,36 @@ func TestLimitDevSpreadsFamilies(t *testing.T) {
 	}
 	if len(got) != 100 || count["librispeech"] != 10 || count["fsdd"] != 45 || count["speechocean762"] != 45 {
 		t.Errorf("limitDev gave %d: %v", len(got), count)
+	}
+}
+
+func TestEpochSubsetCapsFamilies(t *testing.T) {
+	var utts []utterance
+	add := func(corpus string, n, samples int) {
+		for i := 0; i < n; i++ {
+			utts = append(utts, utterance{entry: corpora.Entry{ID: fmt.Sprintf("%s%d", corpus, i), Corpus: corpus}, samples: samples})
+		}
+	}
+	add("speechocean762-train", 90, 16000) // 90 s
+	add("ravdess", 50, 16000)              // 50 s, capped at 10%
+	add("fsdd", 4, 8000)                   // 2 s, under its cap
+	caps := map[string]float64{"ravdess": 0.1, "fsdd": 0.1}
+	seconds := map[string]float64{}
+	for _, i := range epochSubset(utts, caps, 1, 0) {
+		seconds[corpora.Family(utts[i].entry.Corpus)] += float64(utts[i].samples) / 16000
+	}
+	total := seconds["speechocean762"] + seconds["ravdess"] + seconds["fsdd"]
+	if seconds["speechocean762"] != 90 || seconds["fsdd"] != 2 {
+		t.Errorf("uncapped families changed: %v", seconds)
+	}
+	if share := seconds["ravdess"] / total; share > 0.1+1e-9 || share < 0.08 {
+		t.Errorf("ravdess share %.3f, want just under 0.1 (%v)", share, seconds)
+	}
+	if got := len(epochSubset(utts, nil, 1, 0)); got != len(utts) {
+		t.Errorf("no caps kept %d of %d", got, len(utts))
+	}
+	a, b := epochSubset(utts, caps, 1, 0), epochSubset(utts, caps, 1, 1)
+	if fmt.Sprint(a) == fmt.Sprint(b) {
+		t.Error("the kept RAVDESS utterances do not change with the epoch")
 	}
 }
