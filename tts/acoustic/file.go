@@ -62,7 +62,8 @@ func (m *Model) Metadata(prefix string) map[string]string {
 // Tensors under other prefixes (a vocoder's) are ignored; an extra tensor
 // under prefix is an error.
 func FromTensors(cfg Config, f *safetensors.File, prefix string) (*Model, error) {
-	m, err := New(cfg, 0)
+	m, err := newUninitialised(cfg) // every tensor is overwritten below
+
 	if err != nil {
 		return nil, err
 	}

@@ -67,6 +67,19 @@ type predictor struct {
 
 // New returns a model with weights initialised from seed.
 func New(cfg Config, seed uint64) (*Model, error) {
+	return build(cfg, rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)))
+}
+
+// newUninitialised returns a model of cfg whose tensors are allocated but
+// hold zeros, for a loader that overwrites every one of them: it draws no
+// random numbers (drawing them was most of the embedded voice's load time).
+func newUninitialised(cfg Config) (*Model, error) { return build(cfg, nil) }
+
+// build lays out the parameters of cfg in their fixed order. With rng it
+// initialises them as New documents (the draws, and so a seed's weights,
+// are those of every earlier version); with rng nil every tensor is left
+// zero for a loader to fill.
+func build(cfg Config, rng *rand.Rand) (*Model, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -75,12 +88,13 @@ func New(cfg Config, seed uint64) (*Model, error) {
 	for i, s := range cfg.Symbols {
 		m.index[s] = i
 	}
-	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	weight := func(name string, fanIn int, shape ...int) *nn.Param {
 		p := nn.NewParam(name, shape...)
-		bound := float32(math.Sqrt(3.0 / float64(fanIn)))
-		for i := range p.Value {
-			p.Value[i] = (2*rng.Float32() - 1) * bound
+		if rng != nil {
+			bound := float32(math.Sqrt(3.0 / float64(fanIn)))
+			for i := range p.Value {
+				p.Value[i] = (2*rng.Float32() - 1) * bound
+			}
 		}
 		m.params = append(m.params, p)
 		return p
@@ -92,8 +106,10 @@ func New(cfg Config, seed uint64) (*Model, error) {
 	}
 	gain := func(name string, n int) *nn.Param {
 		p := bias(name, n)
-		for i := range p.Value {
-			p.Value[i] = 1
+		if rng != nil {
+			for i := range p.Value {
+				p.Value[i] = 1
+			}
 		}
 		return p
 	}
@@ -105,7 +121,9 @@ func New(cfg Config, seed uint64) (*Model, error) {
 			w2: weight(pre+".conv2.weight", D*K, D, D, K), b2: bias(pre+".conv2.bias", D),
 			dilation: dilation,
 		}
-		scaleParam(b.w2, 0.5) // the residual path dominates at the start
+		if rng != nil {
+			scaleParam(b.w2, 0.5) // the residual path dominates at the start
+		}
 		return b
 	}
 	pred := func(pre string) predictor {
@@ -119,7 +137,9 @@ func New(cfg Config, seed uint64) (*Model, error) {
 		}
 	}
 	m.embed = weight("embed.weight", 1, len(cfg.Symbols), D)
-	scaleParam(m.embed, 0.3)
+	if rng != nil {
+		scaleParam(m.embed, 0.3)
+	}
 	for i := 0; i < cfg.EncoderBlocks; i++ {
 		m.encoder = append(m.encoder, block(fmt.Sprintf("encoder.%d", i), 1))
 	}
