@@ -56,6 +56,7 @@ func runASR(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.Float64Var(&opts.PhoneWeight, "phone-weight", opts.PhoneWeight, "weight of the auxiliary phone-CTC loss (0: off; a model without the head gets one)")
 	fs.Int64Var(&opts.CleanSteps, "clean-steps", opts.CleanSteps, "train the first N steps without augmentation or chunk masks")
 	fs.Float64Var(&opts.ChunkProb, "chunk-prob", opts.ChunkProb, "share of steps trained with a random attention chunk (streaming)")
+	dropout := fs.Float64("dropout", -1, "replace the model's dropout rate for this run and its resumptions (negative: keep it)")
 	mixCaps := fs.String("mix-caps", "", `cap corpus families at a share of each epoch's audio, "family=share,..." or "none" (default "fsdd=0.05,ravdess=0.05")`)
 	export := fs.String("export", "", "instead of training, write the run's best weights (or, with --from-checkpoint, the checkpoint's EMA weights) to this model file")
 	exportF32 := fs.Bool("export-f32", false, "with --export: store fp32 instead of fp16 weights")
@@ -65,6 +66,10 @@ func runASR(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 0
 		}
 		return 2
+	}
+	if *dropout >= 0 {
+		rate := float32(*dropout)
+		opts.Dropout = &rate
 	}
 	if *mixCaps != "" {
 		caps, err := parseMixCaps(*mixCaps)

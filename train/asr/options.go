@@ -91,6 +91,11 @@ type Options struct {
 	// DevLimit evaluates at most this many dev utterances (0: all).
 	DevLimit int `json:"dev_limit"`
 
+	// Dropout, when non-nil, replaces the model's dropout rate for this
+	// run and those that resume it (an underfitting model learns faster
+	// without it); nil keeps the rate of the model or its --init file.
+	Dropout *float32 `json:"dropout,omitempty"`
+
 	// MixCaps caps corpus families (corpora.Family names) at a share of
 	// each epoch's training audio; which utterances are kept changes with
 	// the epoch (corpora.CapShares). Nil means corpora.DefaultCaps (FSDD
@@ -187,6 +192,9 @@ func (o Options) Validate() error {
 	var errs []error
 	if len(o.Train) == 0 {
 		errs = append(errs, errors.New("no training manifest"))
+	}
+	if o.Dropout != nil && !(*o.Dropout >= 0 && *o.Dropout < 1) {
+		errs = append(errs, fmt.Errorf("dropout %g outside [0, 1)", *o.Dropout))
 	}
 	for family, share := range o.MixCaps {
 		if !(share > 0 && share < 1) {

@@ -375,7 +375,10 @@ func setupModel(opts Options, data *corpusData, log io.Writer) (*acoustic.Model,
 			return nil, info, fmt.Errorf("train asr: %s: %w", runPath, err)
 		}
 		m, err := acoustic.New(info.Model, info.FrontEnd, opts.Seed)
-		return m, info, err
+		if err != nil || opts.Dropout == nil || *opts.Dropout == info.Model.Dropout {
+			return m, info, err
+		}
+		return withDropout(m, info, *opts.Dropout, runPath, opts.Seed, log)
 	}
 	var m *acoustic.Model
 	if opts.Init != "" {
@@ -406,11 +409,35 @@ func setupModel(opts Options, data *corpusData, log io.Writer) (*acoustic.Model,
 		info.Model = m.Config()
 		fmt.Fprintf(log, "phone-CTC head of %d labels on block %d\n", len(info.Model.PhoneVocab), opts.PhoneBlock)
 	}
+	if opts.Dropout != nil && *opts.Dropout != info.Model.Dropout {
+		return withDropout(m, info, *opts.Dropout, runPath, opts.Seed, log)
+	}
 	raw, _ := json.MarshalIndent(info, "", "  ")
 	if err := writeAtomic(runPath, raw); err != nil {
 		return nil, info, err
 	}
 	return m, info, nil
+}
+
+// withDropout returns m rebuilt with another dropout rate (every weight
+// copied) and records the rate in the run's file, so resumed runs keep it.
+func withDropout(m *acoustic.Model, info runInfo, rate float32, runPath string, seed uint64, log io.Writer) (*acoustic.Model, runInfo, error) {
+	cfg := m.Config()
+	fmt.Fprintf(log, "dropout %g -> %g\n", cfg.Dropout, rate)
+	cfg.Dropout = rate
+	out, err := acoustic.New(cfg, info.FrontEnd, seed)
+	if err != nil {
+		return nil, info, err
+	}
+	for i, p := range out.Params() {
+		copy(p.Value, m.Params()[i].Value)
+	}
+	info.Model = cfg
+	raw, _ := json.MarshalIndent(info, "", "  ")
+	if err := writeAtomic(runPath, raw); err != nil {
+		return nil, info, err
+	}
+	return out, info, nil
 }
 
 // withPhoneHead returns a copy of m with a freshly initialised phone-CTC

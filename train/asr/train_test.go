@@ -146,8 +146,17 @@ func TestTrainCheckpointResumeExport(t *testing.T) {
 	}
 	log.Reset()
 	opts.Steps = 1
+	noDropout := float32(0)
+	opts.Dropout = &noDropout // a resumed run may change the rate, and keeps the weights
 	if err := Train(context.Background(), opts); err != nil {
 		t.Fatalf("resume: %v", err)
+	}
+	if !strings.Contains(log.String(), "dropout 0.1 -> 0") {
+		t.Errorf("resumed run did not change the dropout rate:\n%s", log.String())
+	}
+	var info runInfo
+	if raw, err := os.ReadFile(filepath.Join(work, runFile)); err != nil || json.Unmarshal(raw, &info) != nil || info.Model.Dropout != 0 {
+		t.Errorf("run file keeps dropout %g (%v)", info.Model.Dropout, err)
 	}
 	if !strings.Contains(log.String(), "resumed at step 2") {
 		t.Errorf("second run did not resume:\n%s", log.String())
