@@ -43,6 +43,11 @@ type Config struct {
 	// skips the silence between them. Without it, long recordings are still
 	// split (at their quietest points) into pieces the model can take.
 	VAD bool
+	// VADKind chooses the voice activity detector of Transcribe (with
+	// VAD) and of live Streams' endpointing: VADLearned (the zero value's
+	// choice: the embedded learned detector) or VADEnergy (the energy
+	// baseline, which needs no model).
+	VADKind VADKind
 	// Raw keeps the plain normalised words: no punctuation or casing.
 	Raw bool
 	// MaxSegment bounds the length of each recognised piece; 0 means 20 s.
@@ -51,6 +56,20 @@ type Config struct {
 	// emotion model (Transcript.Emotion, Segment.Emotion).
 	Emotion bool
 }
+
+// VADKind names a voice activity detector (package vad).
+type VADKind string
+
+// The voice activity detectors a Recognizer can use.
+const (
+	// VADLearned is the embedded learned detector (models.VAD, a causal
+	// convolution network; models/VAD.md has its figures). It holds up in
+	// noise where the energy detector cannot.
+	VADLearned VADKind = "learned"
+	// VADEnergy is the energy baseline: frame level against an adaptive
+	// noise floor.
+	VADEnergy VADKind = "energy"
+)
 
 // Recognizer turns audio into text. It is safe for concurrent use: each
 // Transcribe call (and each Stream) keeps its own state, and the models are
@@ -64,6 +83,10 @@ type Recognizer struct {
 	punct   *punct.Model    // nil with Config.Raw
 	emotion *emotion.Tagger // nil without Config.Emotion
 	runners sync.Pool
+	// vadModel loads the embedded learned VAD on first use, once: a
+	// recognizer that never segments (or uses the energy detector) never
+	// pays for it.
+	vadModel func() (*vad.Model, error)
 }
 
 // sampleRate is the rate the acoustic front-end runs at.
@@ -73,6 +96,13 @@ const sampleRate = 16000
 func NewRecognizer(cfg Config) (*Recognizer, error) {
 	if cfg.Beam < 0 || cfg.NBest < 0 || cfg.Threads < 0 || cfg.MaxSegment < 0 {
 		return nil, errors.New("mynah: Beam, NBest, Threads and MaxSegment cannot be negative")
+	}
+	switch cfg.VADKind {
+	case "":
+		cfg.VADKind = VADLearned
+	case VADLearned, VADEnergy:
+	default:
+		return nil, fmt.Errorf("mynah: VADKind %q: want %q or %q", cfg.VADKind, VADLearned, VADEnergy)
 	}
 	// The three models load independently; on a free second core the
 	// language model and the punctuation tagger load while the acoustic
@@ -136,6 +166,13 @@ func NewRecognizer(cfg Config) (*Recognizer, error) {
 		return nil, fmt.Errorf("decoder: %w", err)
 	}
 	r := &Recognizer{cfg: cfg, model: model, dec: dec, greedy: cfg.Beam == 1}
+	r.vadModel = sync.OnceValues(func() (*vad.Model, error) {
+		m, err := vad.LoadModel(models.VAD())
+		if err != nil {
+			return nil, fmt.Errorf("embedded VAD model: %w", err)
+		}
+		return m, nil
+	})
 	if len(cfg.Hotwords) > 0 {
 		hws := make([]decoder.Hotword, len(cfg.Hotwords))
 		for i, h := range cfg.Hotwords {
@@ -218,17 +255,7 @@ func (r *Recognizer) Transcribe(ctx context.Context, src audio.Source) (Transcri
 	if src.SampleRate() != sampleRate {
 		src = audio.Resample(src, sampleRate)
 	}
-	segCfg := vad.DefaultEnergyConfig()
-	if !r.cfg.VAD {
-		// Everything counts as speech; the segmenter only splits long audio
-		// at its quietest points.
-		segCfg.ThresholdDB, segCfg.FloorDB = -1000, -1000
-	}
-	maxSeg := r.cfg.MaxSegment
-	if maxSeg == 0 {
-		maxSeg = 20 * time.Second
-	}
-	seg, err := vad.NewSegmenter(segCfg, int(maxSeg/time.Millisecond))
+	seg, err := r.newSegmenter()
 	if err != nil {
 		return Transcript{}, err
 	}
@@ -324,6 +351,49 @@ func (r *Recognizer) Transcribe(ctx context.Context, src audio.Source) (Transcri
 		tr.Warning = "no speech detected"
 	}
 	return tr, nil
+}
+
+// segmentPadMs widens each speech segment on both sides, so that a late
+// start or an early end does not clip a word's edge.
+const segmentPadMs = 100
+
+// newSegmenter returns the segmenter Transcribe cuts a recording with: the
+// configured detector with Config.VAD, else one that counts everything as
+// speech and only splits long audio at its quietest points.
+func (r *Recognizer) newSegmenter() (*vad.Segmenter, error) {
+	maxSeg := r.cfg.MaxSegment
+	if maxSeg == 0 {
+		maxSeg = 20 * time.Second
+	}
+	maxMs := int(maxSeg / time.Millisecond)
+	if !r.cfg.VAD {
+		segCfg := vad.DefaultEnergyConfig()
+		segCfg.ThresholdDB, segCfg.FloorDB = -1000, -1000
+		return vad.NewSegmenter(segCfg, maxMs)
+	}
+	det, err := r.newDetector(0)
+	if err != nil {
+		return nil, err
+	}
+	return vad.NewSegmenterFor(det, vad.SegmentConfig{MaxMs: maxMs, PadMs: segmentPadMs})
+}
+
+// newDetector returns a fresh detector of the configured kind; a positive
+// hangover replaces the detector's own silence that ends speech.
+func (r *Recognizer) newDetector(hangover time.Duration) (vad.Detector, error) {
+	ms := int(hangover / time.Millisecond)
+	if r.cfg.VADKind == VADEnergy {
+		cfg := vad.DefaultEnergyConfig()
+		if ms > 0 {
+			cfg.MinSilenceMs = ms
+		}
+		return vad.NewEnergyDetector(cfg)
+	}
+	m, err := r.vadModel()
+	if err != nil {
+		return nil, err
+	}
+	return m.NewDetector(vad.LearnedConfig{MinSilenceMs: ms})
 }
 
 // recognise runs the model and the search on one segment.

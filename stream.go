@@ -45,7 +45,7 @@ type Stream struct {
 	cfg      StreamConfig
 	ac       *acoustic.Stream
 	dec      *decoder.Stream
-	det      *vad.EnergyDetector
+	det      vad.Detector
 	hop      time.Duration
 	events   []vad.Event
 	pushed   int64 // samples since the stream began
@@ -66,9 +66,9 @@ func (r *Recognizer) NewStream(cfg StreamConfig) (*Stream, error) {
 	if err != nil {
 		return nil, err
 	}
-	vcfg := vad.DefaultEnergyConfig()
-	vcfg.MinSilenceMs = int(cfg.EndpointSilence / time.Millisecond)
-	det, err := vad.NewEnergyDetector(vcfg)
+	// The endpointer is the recognizer's detector (Config.VADKind) with
+	// EndpointSilence as its hangover.
+	det, err := r.newDetector(max(cfg.EndpointSilence, time.Millisecond))
 	if err != nil {
 		return nil, err
 	}

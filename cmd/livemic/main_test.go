@@ -170,6 +170,7 @@ func TestUsageErrors(t *testing.T) {
 		{"negative silence", []string{"--input", helloWAV, "--endpoint-silence", "-1s"}, "positive"},
 		{"maxlen under a chunk", []string{"--input", helloWAV, "--max-utterance", "100ms"}, "--max-utterance"},
 		{"beam", []string{"--input", helloWAV, "--beam", "-2"}, "--beam"},
+		{"vad", []string{"--input", helloWAV, "--vad", "webrtc"}, "--vad"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

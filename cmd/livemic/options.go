@@ -27,6 +27,7 @@ type options struct {
 	hotwordsFile    string
 	chunk           time.Duration
 	endpointSilence time.Duration
+	vad             string
 	maxUtterance    time.Duration
 	buffer          time.Duration
 	stats           bool
@@ -53,6 +54,7 @@ func newFlagSet(o *options, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.hotwordsFile, "hotwords-file", "", "file of hotwords, one \"phrase[:weight]\" per line")
 	fs.DurationVar(&o.chunk, "chunk", 240*time.Millisecond, "acoustic model step: the look-ahead each frame waits for")
 	fs.DurationVar(&o.endpointSilence, "endpoint-silence", 400*time.Millisecond, "trailing silence after speech that ends an utterance")
+	fs.StringVar(&o.vad, "vad", "learned", "endpointer's voice activity detector: learned (the embedded model) or energy (the energy baseline)")
 	fs.DurationVar(&o.maxUtterance, "max-utterance", 20*time.Second, "cut an utterance that grows this long without a pause (reason maxlen)")
 	fs.DurationVar(&o.buffer, "buffer", 10*time.Second, "audio the capture ring holds while recognition catches up; beyond it audio is dropped and reported")
 	fs.BoolVar(&o.stats, "stats", false, "at the end, report on stderr the CPU time per model chunk, per minute of audio")
@@ -103,6 +105,11 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 	}
 	if o.chunk <= 0 || o.endpointSilence <= 0 || o.maxUtterance <= 0 || o.buffer <= 0 {
 		return o, fmt.Errorf("%w: --chunk, --endpoint-silence, --max-utterance and --buffer must be positive", errUsage)
+	}
+	switch o.vad {
+	case "learned", "energy":
+	default:
+		return o, fmt.Errorf("%w: --vad %q: want learned or energy", errUsage, o.vad)
 	}
 	if o.maxUtterance < o.chunk {
 		return o, fmt.Errorf("%w: --max-utterance %v is shorter than a --chunk (%v)", errUsage, o.maxUtterance, o.chunk)

@@ -78,7 +78,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	// The recognizer stays raw: livemic punctuates with the punctuation
 	// model's streaming variant (dictate.New), not the recognizer's
 	// whole-utterance one.
-	rec, err := mynah.NewRecognizer(mynah.Config{ModelPath: o.modelPath, LMPath: o.lmPath, Beam: o.beam, Hotwords: o.hotwords, Raw: true})
+	rec, err := mynah.NewRecognizer(mynah.Config{ModelPath: o.modelPath, LMPath: o.lmPath, Beam: o.beam, Hotwords: o.hotwords, Raw: true, VADKind: mynah.VADKind(o.vad)})
 	if err != nil {
 		fmt.Fprintf(stderr, "livemic: %v\n", err)
 		return 1
