@@ -72,7 +72,7 @@ func Load(data []byte) (*Model, error) {
 	if err := f.UnmarshalConfig(&cfg); err != nil {
 		return nil, fmt.Errorf("acoustic: %w", err)
 	}
-	m, err := New(cfg.Model, cfg.FrontEnd, 0)
+	m, err := newUninitialised(cfg.Model, cfg.FrontEnd) // f.Load overwrites every tensor
 	if err != nil {
 		return nil, err
 	}

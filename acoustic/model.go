@@ -67,6 +67,18 @@ type convModule struct {
 // initialised from seed (uniform with unit-variance fan-in scaling, biases
 // at zero and norm gains at one).
 func New(cfg Config, front FrontEnd, seed uint64) (*Model, error) {
+	return build(cfg, front, rand.New(rand.NewPCG(seed, seed^0x5851f42d4c957f2d)))
+}
+
+// newUninitialised returns a model whose tensors are allocated but hold
+// zeros, for Load, which overwrites every one: it draws no random numbers.
+func newUninitialised(cfg Config, front FrontEnd) (*Model, error) { return build(cfg, front, nil) }
+
+// build lays out the parameters of cfg in their fixed order. With rng it
+// initialises them as New documents (the same draws, so the same weights
+// for a seed, as every earlier version); with rng nil it leaves every
+// tensor zero for a loader to fill.
+func build(cfg Config, front FrontEnd, rng *rand.Rand) (*Model, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -74,12 +86,13 @@ func New(cfg Config, front FrontEnd, seed uint64) (*Model, error) {
 		return nil, err
 	}
 	m := &Model{cfg: cfg, front: front}
-	rng := rand.New(rand.NewPCG(seed, seed^0x5851f42d4c957f2d))
 	weight := func(name string, fanIn int, shape ...int) *nn.Param {
 		p := nn.NewParam(name, shape...)
-		bound := float32(math.Sqrt(3.0 / float64(fanIn))) // unit output variance for unit input variance
-		for i := range p.Value {
-			p.Value[i] = (2*rng.Float32() - 1) * bound
+		if rng != nil {
+			bound := float32(math.Sqrt(3.0 / float64(fanIn))) // unit output variance for unit input variance
+			for i := range p.Value {
+				p.Value[i] = (2*rng.Float32() - 1) * bound
+			}
 		}
 		m.params = append(m.params, p)
 		return p
@@ -91,8 +104,10 @@ func New(cfg Config, front FrontEnd, seed uint64) (*Model, error) {
 	}
 	gain := func(name string, n int) *nn.Param {
 		p := nn.NewParam(name, n)
-		for i := range p.Value {
-			p.Value[i] = 1
+		if rng != nil {
+			for i := range p.Value {
+				p.Value[i] = 1
+			}
 		}
 		m.params = append(m.params, p)
 		return p
@@ -110,7 +125,9 @@ func New(cfg Config, front FrontEnd, seed uint64) (*Model, error) {
 			wv: weight("front.freq_attn.v.weight", c2, c2, c2), bv: bias("front.freq_attn.v.bias", c2),
 			wo: weight("front.freq_attn.out.weight", c2, c2, c2), bo: bias("front.freq_attn.out.bias", c2),
 		}
-		scaleParam(m.freq.wo, 0.5) // start near identity: the residual dominates
+		if rng != nil {
+			scaleParam(m.freq.wo, 0.5) // start near identity: the residual dominates
+		}
 	}
 	flat := c2 * cfg.freqBins()
 	m.inW = weight("front.proj.weight", flat, d, flat)
