@@ -224,6 +224,29 @@ type Model struct {
 // NewModel returns an untrained model with weights drawn from seed, for
 // training.
 func NewModel(cfg Config, seed uint64) (*Model, error) {
+	m, err := newUninitialised(cfg)
+	if err != nil || cfg.Arch == ArchLinear {
+		return m, err
+	}
+	rng := nn.NewRand(seed)
+	nn.InitNormal(m.embed, rng, 0, 0.1)
+	for _, e := range m.enc {
+		for _, cl := range e.layers {
+			if cl.lnG != nil {
+				nn.InitConst(cl.lnG, 1)
+			}
+			nn.InitKaimingNormal(cl.w, rng)
+		}
+		nn.InitConst(e.lnG, 1)
+		nn.InitXavierUniform(e.oW, rng)
+	}
+	return m, nil
+}
+
+// newUninitialised lays out the weights of cfg, all zero, in their fixed
+// order: NewModel initialises them, and Load overwrites every one without
+// drawing random numbers first.
+func newUninitialised(cfg Config) (*Model, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -259,18 +282,6 @@ func NewModel(cfg Config, seed uint64) (*Model, error) {
 		m.enc[v] = e
 	}
 	m.params = ps.Params()
-	rng := nn.NewRand(seed)
-	nn.InitNormal(m.embed, rng, 0, 0.1)
-	for _, e := range m.enc {
-		for _, cl := range e.layers {
-			if cl.lnG != nil {
-				nn.InitConst(cl.lnG, 1)
-			}
-			nn.InitKaimingNormal(cl.w, rng)
-		}
-		nn.InitConst(e.lnG, 1)
-		nn.InitXavierUniform(e.oW, rng)
-	}
 	return m, nil
 }
 
@@ -285,7 +296,7 @@ func Load(data []byte) (*Model, error) {
 	if err := f.UnmarshalConfig(&cfg); err != nil {
 		return nil, fmt.Errorf("punct: config: %w", err)
 	}
-	m, err := NewModel(cfg, 0)
+	m, err := newUninitialised(cfg) // f.Load overwrites every tensor
 	if err != nil {
 		return nil, err
 	}
