@@ -177,6 +177,32 @@ type Model struct {
 // training). A transfer model needs its encoder, a frozen acoustic model
 // whose ID matches cfg.Encoder; other kinds take nil.
 func New(cfg Config, enc *acoustic.Model, seed uint64) (*Model, error) {
+	m, err := newUninitialised(cfg, enc)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Kind == KindBaseline {
+		nn.InitConst(m.scale, 1)
+		return m, nil
+	}
+	// The draws in the order the weights are laid out, as ever: a seed
+	// gives the weights it gave before Load stopped calling New.
+	rng := nn.NewRand(seed)
+	if cfg.Kind == KindCNN {
+		for i := range cfg.Channels {
+			nn.InitKaimingNormal(m.convW[i], rng)
+		}
+	}
+	nn.InitKaimingNormal(m.projW, rng)
+	nn.InitXavierUniform(m.attnW, rng)
+	nn.InitXavierUniform(m.outW, rng)
+	return m, nil
+}
+
+// newUninitialised lays out the weights of cfg, all zero, in their fixed
+// order: New initialises them, and Load overwrites every one without
+// drawing random numbers first.
+func newUninitialised(cfg Config, enc *acoustic.Model) (*Model, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -191,14 +217,12 @@ func New(cfg Config, enc *acoustic.Model, seed uint64) (*Model, error) {
 		}
 		m.enc = enc
 	}
-	rng := nn.NewRand(seed)
 	s := &m.set
 	switch cfg.Kind {
 	case KindBaseline:
 		nd := cfg.descriptorCount()
 		m.mean = s.New("norm.mean", nd)
 		m.scale = s.New("norm.scale", nd)
-		nn.InitConst(m.scale, 1)
 		m.outW = s.New("out.w", NumLabels, nd)
 		m.outB = s.New("out.b", NumLabels)
 		return m, nil
@@ -207,7 +231,6 @@ func New(cfg Config, enc *acoustic.Model, seed uint64) (*Model, error) {
 		for i, ch := range cfg.Channels {
 			m.convW[i] = s.New(fmt.Sprintf("conv%d.w", i+1), ch, in, 3, 3)
 			m.convB[i] = s.New(fmt.Sprintf("conv%d.b", i+1), ch)
-			nn.InitKaimingNormal(m.convW[i], rng)
 			in = ch
 		}
 		m.projW = s.New("proj.w", cfg.Hidden, in*cfg.freqAfterConvs())
@@ -215,14 +238,11 @@ func New(cfg Config, enc *acoustic.Model, seed uint64) (*Model, error) {
 		m.layerW = s.New("layers.w", 1, cfg.EncoderLayers)
 		m.projW = s.New("proj.w", cfg.Hidden, cfg.EncoderDim)
 	}
-	nn.InitKaimingNormal(m.projW, rng)
 	m.projB = s.New("proj.b", cfg.Hidden)
 	m.attnW = s.New("attn.w", 1, cfg.Hidden)
 	m.attnB = s.New("attn.b", 1)
-	nn.InitXavierUniform(m.attnW, rng)
 	m.outW = s.New("out.w", NumLabels, cfg.Hidden)
 	m.outB = s.New("out.b", NumLabels)
-	nn.InitXavierUniform(m.outW, rng)
 	return m, nil
 }
 
@@ -315,7 +335,7 @@ func Load(data []byte, enc *acoustic.Model) (*Model, error) {
 	if fc.Config.Kind != KindTransfer {
 		enc = nil
 	}
-	m, err := New(fc.Config, enc, 0)
+	m, err := newUninitialised(fc.Config, enc) // f.Load overwrites every tensor
 	if err != nil {
 		return nil, fmt.Errorf("emotion: load: %w", err)
 	}
