@@ -44,4 +44,4 @@ func (d *EnergyDetector) SampleRate() int { return d.cfg.SampleRate }
 // EventDelay bounds how far before the end of the pushed audio an event
 // may point when it is reported: a start event points back over the
 // minimum speech run.
-func (d *EnergyDetector) EventDelay() int { return (d.minSpeech + 1) * d.frameLen }
+func (d *EnergyDetector) EventDelay() int { return (d.hys.minSpeech + 1) * d.frameLen }

@@ -32,24 +32,12 @@ func DefaultEnergyConfig() EnergyConfig {
 
 func (c EnergyConfig) withDefaults() EnergyConfig {
 	d := DefaultEnergyConfig()
-	if c.SampleRate == 0 {
-		c.SampleRate = d.SampleRate
-	}
-	if c.FrameMs == 0 {
-		c.FrameMs = d.FrameMs
-	}
-	if c.ThresholdDB == 0 {
-		c.ThresholdDB = d.ThresholdDB
-	}
-	if c.MinSpeechMs == 0 {
-		c.MinSpeechMs = d.MinSpeechMs
-	}
-	if c.MinSilenceMs == 0 {
-		c.MinSilenceMs = d.MinSilenceMs
-	}
-	if c.FloorDB == 0 {
-		c.FloorDB = d.FloorDB
-	}
+	setDefault(&c.SampleRate, d.SampleRate)
+	setDefault(&c.FrameMs, d.FrameMs)
+	setDefault(&c.ThresholdDB, d.ThresholdDB)
+	setDefault(&c.MinSpeechMs, d.MinSpeechMs)
+	setDefault(&c.MinSilenceMs, d.MinSilenceMs)
+	setDefault(&c.FloorDB, d.FloorDB)
 	return c
 }
 
@@ -95,19 +83,14 @@ type Event struct {
 // EnergyDetector is a streaming energy VAD. It is not safe for concurrent
 // use; make one per stream.
 type EnergyDetector struct {
-	cfg        EnergyConfig
-	frameLen   int
-	frame      []float32
-	filled     int
-	frames     int64 // frames completed
-	noiseDB    float64
-	noiseInit  bool
-	inSpeech   bool
-	speechRun  int // consecutive speech frames while not in speech
-	silenceRun int // consecutive silence frames while in speech
-	runStart   int64
-	minSpeech  int
-	minSilence int
+	cfg       EnergyConfig
+	frameLen  int
+	frame     []float32
+	filled    int
+	frames    int64 // frames completed
+	noiseDB   float64
+	noiseInit bool
+	hys       hysteresis
 }
 
 // NewEnergyDetector returns a detector for cfg.
@@ -118,16 +101,15 @@ func NewEnergyDetector(cfg EnergyConfig) (*EnergyDetector, error) {
 	cfg = cfg.withDefaults()
 	frameLen := cfg.SampleRate * cfg.FrameMs / 1000
 	return &EnergyDetector{
-		cfg:        cfg,
-		frameLen:   frameLen,
-		frame:      make([]float32, frameLen),
-		minSpeech:  max(1, cfg.MinSpeechMs/cfg.FrameMs),
-		minSilence: max(1, cfg.MinSilenceMs/cfg.FrameMs),
+		cfg:      cfg,
+		frameLen: frameLen,
+		frame:    make([]float32, frameLen),
+		hys:      newHysteresis(int64(frameLen), cfg.MinSpeechMs/cfg.FrameMs, cfg.MinSilenceMs/cfg.FrameMs),
 	}, nil
 }
 
 // InSpeech reports whether the detector is inside speech now.
-func (d *EnergyDetector) InSpeech() bool { return d.inSpeech }
+func (d *EnergyDetector) InSpeech() bool { return d.hys.inSpeech }
 
 // Push feeds samples and appends any boundary events to events, which it
 // returns. Start events point at the first frame of the speech run; end
@@ -148,9 +130,8 @@ func (d *EnergyDetector) Push(samples []float32, events []Event) []Event {
 
 // Flush ends the stream: open speech gets its end event.
 func (d *EnergyDetector) Flush(events []Event) []Event {
-	if d.inSpeech {
-		events = append(events, Event{Kind: SpeechEnd, Sample: d.frames * int64(d.frameLen)})
-		d.inSpeech = false
+	if ev, ok := d.hys.flush(d.frames * int64(d.frameLen)); ok {
+		events = append(events, ev)
 	}
 	return events
 }
@@ -177,33 +158,8 @@ func (d *EnergyDetector) step(db float64, events []Event) []Event {
 		d.noiseDB += 0.002 * (db - d.noiseDB)
 	}
 	speech := db > d.noiseDB+d.cfg.ThresholdDB && db > d.cfg.FloorDB
-	frameLen := int64(d.frameLen)
-	if !d.inSpeech {
-		if speech {
-			if d.speechRun == 0 {
-				d.runStart = idx
-			}
-			d.speechRun++
-			if d.speechRun >= d.minSpeech {
-				d.inSpeech, d.silenceRun = true, 0
-				events = append(events, Event{Kind: SpeechStart, Sample: d.runStart * frameLen})
-			}
-		} else {
-			d.speechRun = 0
-		}
-		return events
-	}
-	if speech {
-		d.silenceRun = 0
-		return events
-	}
-	if d.silenceRun == 0 {
-		d.runStart = idx
-	}
-	d.silenceRun++
-	if d.silenceRun >= d.minSilence {
-		d.inSpeech, d.speechRun = false, 0
-		events = append(events, Event{Kind: SpeechEnd, Sample: d.runStart * frameLen})
+	if ev, ok := d.hys.step(idx, speech, speech); ok {
+		events = append(events, ev)
 	}
 	return events
 }

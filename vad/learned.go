@@ -171,15 +171,9 @@ func DefaultLearnedConfig() LearnedConfig {
 
 func (c LearnedConfig) withDefaults() LearnedConfig {
 	d := DefaultLearnedConfig()
-	if c.Threshold == 0 {
-		c.Threshold = d.Threshold
-	}
-	if c.MinSpeechMs == 0 {
-		c.MinSpeechMs = d.MinSpeechMs
-	}
-	if c.MinSilenceMs == 0 {
-		c.MinSilenceMs = d.MinSilenceMs
-	}
+	setDefault(&c.Threshold, d.Threshold)
+	setDefault(&c.MinSpeechMs, d.MinSpeechMs)
+	setDefault(&c.MinSilenceMs, d.MinSilenceMs)
 	return c
 }
 
@@ -201,20 +195,15 @@ func (c LearnedConfig) Validate() error {
 // minimum durations after the boundary they mark. Not safe for concurrent
 // use; make one per stream.
 type LearnedDetector struct {
-	cfg        LearnedConfig
-	st         *stepper
-	stepLen    int64
-	threshold  float32
-	minSpeech  int
-	minSilence int
-	regions    int64 // regions decided
-	real       int64 // samples pushed by the caller
-	inSpeech   bool
-	speechRun  int
-	silenceRun int
-	runStart   int64
-	events     []Event // the current call's output
-	emit       func(p float32)
+	cfg       LearnedConfig
+	st        *stepper
+	stepLen   int64
+	threshold float32
+	hys       hysteresis
+	regions   int64   // regions decided
+	real      int64   // samples pushed by the caller
+	events    []Event // the current call's output
+	emit      func(p float32)
 }
 
 // NewDetector returns a streaming detector over the model. Zero fields of
@@ -225,25 +214,19 @@ func (m *Model) NewDetector(cfg LearnedConfig) (*LearnedDetector, error) {
 		return nil, err
 	}
 	if t := m.cfg.Detector; t != nil {
-		if cfg.Threshold == 0 {
-			cfg.Threshold = t.Threshold
-		}
-		if cfg.MinSpeechMs == 0 {
-			cfg.MinSpeechMs = t.MinSpeechMs
-		}
-		if cfg.MinSilenceMs == 0 {
-			cfg.MinSilenceMs = t.MinSilenceMs
-		}
+		setDefault(&cfg.Threshold, t.Threshold)
+		setDefault(&cfg.MinSpeechMs, t.MinSpeechMs)
+		setDefault(&cfg.MinSilenceMs, t.MinSilenceMs)
 	}
 	cfg = cfg.withDefaults()
 	stepMs := float64(m.cfg.StepSamples()) * 1000 / float64(m.cfg.Feature.SampleRate)
+	regions := func(ms int) int { return int(math.Round(float64(ms) / stepMs)) }
 	d := &LearnedDetector{
-		cfg:        cfg,
-		st:         m.newStepper(),
-		stepLen:    int64(m.cfg.StepSamples()),
-		threshold:  float32(cfg.Threshold),
-		minSpeech:  max(1, int(math.Round(float64(cfg.MinSpeechMs)/stepMs))),
-		minSilence: max(1, int(math.Round(float64(cfg.MinSilenceMs)/stepMs))),
+		cfg:       cfg,
+		st:        m.newStepper(),
+		stepLen:   int64(m.cfg.StepSamples()),
+		threshold: float32(cfg.Threshold),
+		hys:       newHysteresis(int64(m.cfg.StepSamples()), regions(cfg.MinSpeechMs), regions(cfg.MinSilenceMs)),
 	}
 	d.emit = d.region
 	return d, nil
@@ -253,13 +236,13 @@ func (m *Model) NewDetector(cfg LearnedConfig) (*LearnedDetector, error) {
 func (d *LearnedDetector) SampleRate() int { return d.st.m.cfg.Feature.SampleRate }
 
 // InSpeech reports whether the detector is inside speech now.
-func (d *LearnedDetector) InSpeech() bool { return d.inSpeech }
+func (d *LearnedDetector) InSpeech() bool { return d.hys.inSpeech }
 
 // EventDelay bounds how far before the end of the pushed audio an event
 // may point when it is reported.
 func (d *LearnedDetector) EventDelay() int {
 	c := d.st.m.cfg
-	return (d.minSpeech+2)*c.StepSamples() + c.LookAhead() + c.Feature.WindowSamples
+	return (d.hys.minSpeech+2)*c.StepSamples() + c.LookAhead() + c.Feature.WindowSamples
 }
 
 // Push feeds samples and appends any boundary events to events, which it
@@ -281,9 +264,8 @@ func (d *LearnedDetector) Flush(events []Event) []Event {
 	regions := int((d.real + d.stepLen - 1) / d.stepLen)
 	d.st.pushSilenceUntil(regions, d.emit)
 	events, d.events = d.events, nil
-	if d.inSpeech {
-		events = append(events, Event{Kind: SpeechEnd, Sample: d.real})
-		d.inSpeech = false
+	if ev, ok := d.hys.flush(d.real); ok {
+		events = append(events, ev)
 	}
 	return events
 }
@@ -292,7 +274,7 @@ func (d *LearnedDetector) Flush(events []Event) []Event {
 func (d *LearnedDetector) Reset() {
 	d.st.reset()
 	d.regions, d.real = 0, 0
-	d.inSpeech, d.speechRun, d.silenceRun, d.runStart = false, 0, 0, 0
+	d.hys.reset()
 }
 
 // region takes the decision for the next region.
@@ -303,31 +285,7 @@ func (d *LearnedDetector) region(p float32) {
 		return // silence padding past the end of the stream
 	}
 	speech := p >= d.threshold
-	if !d.inSpeech {
-		if !speech {
-			d.speechRun = 0
-			return
-		}
-		if d.speechRun == 0 {
-			d.runStart = idx
-		}
-		d.speechRun++
-		if d.speechRun >= d.minSpeech {
-			d.inSpeech, d.silenceRun = true, 0
-			d.events = append(d.events, Event{Kind: SpeechStart, Sample: d.runStart * d.stepLen})
-		}
-		return
-	}
-	if speech {
-		d.silenceRun = 0
-		return
-	}
-	if d.silenceRun == 0 {
-		d.runStart = idx
-	}
-	d.silenceRun++
-	if d.silenceRun >= d.minSilence {
-		d.inSpeech, d.speechRun = false, 0
-		d.events = append(d.events, Event{Kind: SpeechEnd, Sample: d.runStart * d.stepLen})
+	if ev, ok := d.hys.step(idx, speech, speech); ok {
+		d.events = append(d.events, ev)
 	}
 }
