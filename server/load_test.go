@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -91,6 +92,7 @@ func TestLoad(t *testing.T) {
 	transport := &http.Transport{MaxIdleConnsPerHost: clients}
 	client := &http.Client{Transport: transport, Timeout: 5 * time.Minute}
 	oversized := bytes.Repeat([]byte{1}, 3<<20)
+	loadBefore := loadAverage()
 	start := time.Now()
 	deadline := start.Add(duration)
 	var wg sync.WaitGroup
@@ -167,7 +169,8 @@ func TestLoad(t *testing.T) {
 		}
 	}
 	var report strings.Builder
-	fmt.Fprintf(&report, "load: %d clients for %s against mynahd (%s, --max-upload 2MB), GOMAXPROCS %s\n", clients, elapsed.Round(time.Second), base, os.Getenv("GOMAXPROCS"))
+	fmt.Fprintf(&report, "load: %d clients for %s against mynahd (%s, --max-upload 2MB) on %d CPUs; load average %s before, %s after\n",
+		clients, elapsed.Round(time.Second), base, runtime.NumCPU(), loadBefore, loadAverage())
 	fmt.Fprintf(&report, "| measure | value |\n|---|---|\n")
 	fmt.Fprintf(&report, "| requests | %d (%.1f/s) |\n", len(results), float64(len(results))/elapsed.Seconds())
 	fmt.Fprintf(&report, "| answered (not 429) | %d (%.1f/s) |\n", len(latencies), float64(len(latencies))/elapsed.Seconds())
@@ -225,6 +228,16 @@ func pct(d []time.Duration, p int) string {
 	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
 	i := min(len(s)-1, (len(s)*p+99)/100-1)
 	return s[max(0, i)].Round(time.Millisecond).String()
+}
+
+// loadAverage reads the 1-minute load average, which the figures mean
+// nothing without on a shared machine.
+func loadAverage() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(data)); err == nil && len(f) > 0 {
+		return f[0]
+	}
+	return "unknown"
 }
 
 // peakRSS reads a process's peak resident set (VmHWM) from /proc.
