@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/mynah-speech/mynah/dsp/fft"
+	"github.com/mynah-speech/mynah/internal/vec"
 )
 
 // Extractor computes the features of one Config. Its tables (window,
@@ -135,10 +136,7 @@ func (e *Extractor) frame(s *frameScratch, out []float32) {
 		}
 		x[0] -= c.Preemphasis * x[0]
 	}
-	w := e.window[:len(x)]
-	for i := range x {
-		x[i] *= w[i]
-	}
+	vec.Mul(x, x, e.window[:len(x)])
 	s.plan.Power(s.spec, s.frame)
 	if c.Spectrum == Magnitude {
 		for i, v := range s.spec {
@@ -146,5 +144,5 @@ func (e *Extractor) frame(s *frameScratch, out []float32) {
 		}
 	}
 	e.bank.Apply(out, s.spec)
-	logFloor(out, c.LogFloor)
+	vec.LogFloorInPlace(out, c.LogFloor)
 }

@@ -1,6 +1,10 @@
 package feature
 
-import "math"
+import (
+	"math"
+
+	"github.com/mynah-speech/mynah/internal/vec"
+)
 
 // HzToMel converts a frequency to the given mel scale.
 func HzToMel(hz float64, scale MelScale) float64 {
@@ -33,12 +37,16 @@ func MelToHz(mel float64, scale MelScale) float64 {
 }
 
 // Filterbank is a mel filterbank stored sparsely: filter j weighs the
-// spectrum bins start[j] .. start[j]+len(weights of j)−1.
+// spectrum bins start[j] .. start[j]+len(weights of j)−1. Where the vector
+// kernels are assembly, Apply runs on a copy laid out as a
+// vec.BandMatrix8 (eight filters per vector multiply); the pure-Go path
+// keeps the sparse loop, which does less work without SIMD.
 type Filterbank struct {
 	numBins int
 	start   []int
 	offset  []int // weights[offset[j]:offset[j+1]] belong to filter j
 	weights []float32
+	band    *vec.BandMatrix8 // nil on the pure-Go path
 }
 
 // NewFilterbank builds the mel filterbank c describes over the c.FFTSize/2+1
@@ -99,6 +107,17 @@ func NewFilterbank(c Config) *Filterbank {
 		}
 		fb.offset = append(fb.offset, len(fb.weights))
 	}
+	if vec.Path() != "purego" {
+		runs := make([][]float32, c.NumMels)
+		for j := range runs {
+			runs[j] = fb.weights[fb.offset[j]:fb.offset[j+1]]
+		}
+		band, err := vec.NewBandMatrix8(numBins, fb.start, runs)
+		if err != nil {
+			panic("feature: filterbank runs outside the spectrum: " + err.Error()) // built in range above
+		}
+		fb.band = band
+	}
 	return fb
 }
 
@@ -116,8 +135,20 @@ func (fb *Filterbank) Weights(j int) []float32 {
 	return dense
 }
 
-// Apply writes dst[j] = Σ_b weight[j][b]·spectrum[b].
+// Apply writes dst[j] = Σ_b weight[j][b]·spectrum[b]. The spectrum must be
+// finite (a power or magnitude spectrum is): the vector path multiplies
+// the zeros between a filter and its neighbours too, and 0·Inf is NaN.
+// The two paths add in different orders, so their last bits may differ.
 func (fb *Filterbank) Apply(dst, spectrum []float32) {
+	if fb.band != nil {
+		fb.band.MulVec(dst, spectrum)
+		return
+	}
+	fb.applySparse(dst, spectrum)
+}
+
+// applySparse is Apply on the sparse runs, one filter at a time.
+func (fb *Filterbank) applySparse(dst, spectrum []float32) {
 	dst = dst[:len(fb.start)]
 	for j := range dst {
 		ws := fb.weights[fb.offset[j]:fb.offset[j+1]]

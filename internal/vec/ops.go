@@ -188,3 +188,43 @@ func exp32(x float32) float32 {
 	y *= math.Float32frombits(uint32(n2+127) << 23)
 	return y
 }
+
+// LogFloorInPlace sets x[i] = ln(max(x[i], floor)), the floored log of
+// log-mel features. floor should be positive; NaN stays NaN.
+//
+// The logarithm is accurate to a few float32 ulps (error below
+// 2e-7·max(1, |ln x|) over normal x; TestLogFloorAccuracy) and several
+// times faster than math.Log: x = 2^e·m with m in [√½, √2),
+// ln x = e·ln2 + ln m, ln m = 2·atanh(s) with s = (m−1)/(m+1), by its odd
+// series to s⁹ (|s| ≤ 0.1716, so the next term is below 4e-10). The AVX2
+// kernel does the same single-precision operations in the same order as
+// the pure-Go twin, so both paths give the same bits.
+func LogFloorInPlace(x []float32, floor float32) { logFloor(x, floor) }
+
+// logFloorGo is LogFloorInPlace's twin. Every product is converted to
+// float32 explicitly so that no compiler fuses it into an FMA (the Go spec
+// allows fusion, GOAMD64=v3 does it, and the kernel never fuses).
+func logFloorGo(x []float32, floor float32) {
+	for i, v := range x {
+		v = max(v, floor)
+		if !(v <= math.MaxFloat32) {
+			x[i] = v // NaN or +Inf
+			continue
+		}
+		bits := math.Float32bits(v)
+		e := int32(bits>>23) - 127
+		m := math.Float32frombits(bits&0x007fffff | 0x3f800000) // [1, 2)
+		if m > math.Sqrt2 {
+			m *= 0.5
+			e++
+		}
+		s := (m - 1) / (m + 1)
+		s2 := float32(s * s)
+		p := float32(s2*(1.0/9)) + 1.0/7
+		p = float32(s2*p) + 1.0/5
+		p = float32(s2*p) + 1.0/3
+		p = float32(s2*p) + 1
+		p = float32(2 * s * p)
+		x[i] = float32(float32(e)*math.Ln2) + p
+	}
+}

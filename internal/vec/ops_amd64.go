@@ -107,3 +107,24 @@ func expInPlace(x []float32) {
 		copy(x[n:], t[:])
 	}
 }
+
+func logFloor(x []float32, floor float32) {
+	if !hasAVX2FMA {
+		logFloorGo(x, floor)
+		return
+	}
+	logFloorAVX2(x, floor)
+	n := len(x) &^ 7
+	logFloorGo(x[n:], floor)
+}
+
+// bandMatVec8 runs the kernel on the len(dst)/8 whole blocks; BandMatrix8
+// has checked the spans against w and x when it was built and MulVec
+// checks the lengths of dst and x, so the assembly stays in bounds.
+func bandMatVec8(dst, w []float32, spans []int32, x []float32) {
+	if !hasAVX2FMA {
+		bandMatVec8Go(dst, w, spans, x)
+		return
+	}
+	bandMatVec8AVX2(dst, w, spans, x)
+}

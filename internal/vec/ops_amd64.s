@@ -561,3 +561,227 @@ exp_tail:
 exp_done:
 	VZEROUPPER
 	RET
+
+DATA logconsts<>+0(SB)/4, $0x007fffff
+DATA logconsts<>+4(SB)/4, $0x007fffff
+DATA logconsts<>+8(SB)/4, $0x007fffff
+DATA logconsts<>+12(SB)/4, $0x007fffff
+DATA logconsts<>+16(SB)/4, $0x007fffff
+DATA logconsts<>+20(SB)/4, $0x007fffff
+DATA logconsts<>+24(SB)/4, $0x007fffff
+DATA logconsts<>+28(SB)/4, $0x007fffff
+DATA logconsts<>+32(SB)/4, $0x3f800000
+DATA logconsts<>+36(SB)/4, $0x3f800000
+DATA logconsts<>+40(SB)/4, $0x3f800000
+DATA logconsts<>+44(SB)/4, $0x3f800000
+DATA logconsts<>+48(SB)/4, $0x3f800000
+DATA logconsts<>+52(SB)/4, $0x3f800000
+DATA logconsts<>+56(SB)/4, $0x3f800000
+DATA logconsts<>+60(SB)/4, $0x3f800000
+DATA logconsts<>+64(SB)/4, $0x0000007f
+DATA logconsts<>+68(SB)/4, $0x0000007f
+DATA logconsts<>+72(SB)/4, $0x0000007f
+DATA logconsts<>+76(SB)/4, $0x0000007f
+DATA logconsts<>+80(SB)/4, $0x0000007f
+DATA logconsts<>+84(SB)/4, $0x0000007f
+DATA logconsts<>+88(SB)/4, $0x0000007f
+DATA logconsts<>+92(SB)/4, $0x0000007f
+DATA logconsts<>+96(SB)/4, $0x3fb504f3
+DATA logconsts<>+100(SB)/4, $0x3fb504f3
+DATA logconsts<>+104(SB)/4, $0x3fb504f3
+DATA logconsts<>+108(SB)/4, $0x3fb504f3
+DATA logconsts<>+112(SB)/4, $0x3fb504f3
+DATA logconsts<>+116(SB)/4, $0x3fb504f3
+DATA logconsts<>+120(SB)/4, $0x3fb504f3
+DATA logconsts<>+124(SB)/4, $0x3fb504f3
+DATA logconsts<>+128(SB)/4, $0x3f000000
+DATA logconsts<>+132(SB)/4, $0x3f000000
+DATA logconsts<>+136(SB)/4, $0x3f000000
+DATA logconsts<>+140(SB)/4, $0x3f000000
+DATA logconsts<>+144(SB)/4, $0x3f000000
+DATA logconsts<>+148(SB)/4, $0x3f000000
+DATA logconsts<>+152(SB)/4, $0x3f000000
+DATA logconsts<>+156(SB)/4, $0x3f000000
+DATA logconsts<>+160(SB)/4, $0x3f800000
+DATA logconsts<>+164(SB)/4, $0x3f800000
+DATA logconsts<>+168(SB)/4, $0x3f800000
+DATA logconsts<>+172(SB)/4, $0x3f800000
+DATA logconsts<>+176(SB)/4, $0x3f800000
+DATA logconsts<>+180(SB)/4, $0x3f800000
+DATA logconsts<>+184(SB)/4, $0x3f800000
+DATA logconsts<>+188(SB)/4, $0x3f800000
+DATA logconsts<>+192(SB)/4, $0x3eaaaaab
+DATA logconsts<>+196(SB)/4, $0x3eaaaaab
+DATA logconsts<>+200(SB)/4, $0x3eaaaaab
+DATA logconsts<>+204(SB)/4, $0x3eaaaaab
+DATA logconsts<>+208(SB)/4, $0x3eaaaaab
+DATA logconsts<>+212(SB)/4, $0x3eaaaaab
+DATA logconsts<>+216(SB)/4, $0x3eaaaaab
+DATA logconsts<>+220(SB)/4, $0x3eaaaaab
+DATA logconsts<>+224(SB)/4, $0x3e4ccccd
+DATA logconsts<>+228(SB)/4, $0x3e4ccccd
+DATA logconsts<>+232(SB)/4, $0x3e4ccccd
+DATA logconsts<>+236(SB)/4, $0x3e4ccccd
+DATA logconsts<>+240(SB)/4, $0x3e4ccccd
+DATA logconsts<>+244(SB)/4, $0x3e4ccccd
+DATA logconsts<>+248(SB)/4, $0x3e4ccccd
+DATA logconsts<>+252(SB)/4, $0x3e4ccccd
+DATA logconsts<>+256(SB)/4, $0x3e124925
+DATA logconsts<>+260(SB)/4, $0x3e124925
+DATA logconsts<>+264(SB)/4, $0x3e124925
+DATA logconsts<>+268(SB)/4, $0x3e124925
+DATA logconsts<>+272(SB)/4, $0x3e124925
+DATA logconsts<>+276(SB)/4, $0x3e124925
+DATA logconsts<>+280(SB)/4, $0x3e124925
+DATA logconsts<>+284(SB)/4, $0x3e124925
+DATA logconsts<>+288(SB)/4, $0x3de38e39
+DATA logconsts<>+292(SB)/4, $0x3de38e39
+DATA logconsts<>+296(SB)/4, $0x3de38e39
+DATA logconsts<>+300(SB)/4, $0x3de38e39
+DATA logconsts<>+304(SB)/4, $0x3de38e39
+DATA logconsts<>+308(SB)/4, $0x3de38e39
+DATA logconsts<>+312(SB)/4, $0x3de38e39
+DATA logconsts<>+316(SB)/4, $0x3de38e39
+DATA logconsts<>+320(SB)/4, $0x3f317218
+DATA logconsts<>+324(SB)/4, $0x3f317218
+DATA logconsts<>+328(SB)/4, $0x3f317218
+DATA logconsts<>+332(SB)/4, $0x3f317218
+DATA logconsts<>+336(SB)/4, $0x3f317218
+DATA logconsts<>+340(SB)/4, $0x3f317218
+DATA logconsts<>+344(SB)/4, $0x3f317218
+DATA logconsts<>+348(SB)/4, $0x3f317218
+DATA logconsts<>+352(SB)/4, $0x7f800000
+DATA logconsts<>+356(SB)/4, $0x7f800000
+DATA logconsts<>+360(SB)/4, $0x7f800000
+DATA logconsts<>+364(SB)/4, $0x7f800000
+DATA logconsts<>+368(SB)/4, $0x7f800000
+DATA logconsts<>+372(SB)/4, $0x7f800000
+DATA logconsts<>+376(SB)/4, $0x7f800000
+DATA logconsts<>+380(SB)/4, $0x7f800000
+GLOBL logconsts<>(SB), RODATA|NOPTR, $384
+
+// func logFloorAVX2(x []float32, floor float32)
+// Requires: AVX, AVX2, SSE
+TEXT ·logFloorAVX2(SB), NOSPLIT, $0-28
+	MOVQ         x_base+0(FP), AX
+	MOVQ         x_len+8(FP), CX
+	MOVSS        floor+24(FP), X0
+	VBROADCASTSS X0, Y0
+	SHRQ         $0x03, CX
+	JZ           log_done
+
+log_loop:
+	VMAXPS    (AX), Y0, Y1
+	VPSRLD    $0x17, Y1, Y2
+	VPSUBD    logconsts<>+64(SB), Y2, Y2
+	VANDPS    logconsts<>+0(SB), Y1, Y3
+	VORPS     logconsts<>+32(SB), Y3, Y3
+	VCMPPS    $0x1e, logconsts<>+96(SB), Y3, Y4
+	VMULPS    logconsts<>+128(SB), Y3, Y5
+	VBLENDVPS Y4, Y5, Y3, Y3
+	VPSUBD    Y4, Y2, Y2
+	VSUBPS    logconsts<>+160(SB), Y3, Y4
+	VADDPS    logconsts<>+160(SB), Y3, Y3
+	VDIVPS    Y3, Y4, Y4
+	VMULPS    Y4, Y4, Y5
+	VMULPS    logconsts<>+288(SB), Y5, Y3
+	VADDPS    logconsts<>+256(SB), Y3, Y3
+	VMULPS    Y5, Y3, Y3
+	VADDPS    logconsts<>+224(SB), Y3, Y3
+	VMULPS    Y5, Y3, Y3
+	VADDPS    logconsts<>+192(SB), Y3, Y3
+	VMULPS    Y5, Y3, Y3
+	VADDPS    logconsts<>+160(SB), Y3, Y3
+	VADDPS    Y4, Y4, Y4
+	VMULPS    Y3, Y4, Y3
+	VCVTDQ2PS Y2, Y5
+	VMULPS    logconsts<>+320(SB), Y5, Y5
+	VADDPS    Y3, Y5, Y5
+	VCMPPS    $0x05, logconsts<>+352(SB), Y1, Y4
+	VBLENDVPS Y4, Y1, Y5, Y5
+	VMOVUPS   Y5, (AX)
+	ADDQ      $0x20, AX
+	DECQ      CX
+	JNZ       log_loop
+
+log_done:
+	VZEROUPPER
+	RET
+
+// func bandMatVec8AVX2(dst []float32, w []float32, spans []int32, x []float32)
+// Requires: AVX
+TEXT ·bandMatVec8AVX2(SB), NOSPLIT, $0-96
+	MOVQ dst_base+0(FP), AX
+	MOVQ dst_len+8(FP), CX
+	MOVQ w_base+24(FP), DX
+	MOVQ spans_base+48(FP), BX
+	MOVQ x_base+72(FP), SI
+	SHRQ $0x03, CX
+	JZ   band_done
+
+band_block:
+	MOVLQSX (BX), DI
+	MOVLQSX 4(BX), R8
+	LEAQ    (SI)(DI*4), DI
+	VXORPS  Y0, Y0, Y0
+	VXORPS  Y1, Y1, Y1
+	VXORPS  Y2, Y2, Y2
+	VXORPS  Y3, Y3, Y3
+	MOVQ    R8, R9
+	SHRQ    $0x02, R9
+	JZ      band_tail
+
+band_cols4:
+	VBROADCASTSS (DI), Y4
+	VMULPS       (DX), Y4, Y4
+	VADDPS       Y4, Y0, Y0
+	VBROADCASTSS 4(DI), Y4
+	VMULPS       32(DX), Y4, Y4
+	VADDPS       Y4, Y1, Y1
+	VBROADCASTSS 8(DI), Y4
+	VMULPS       64(DX), Y4, Y4
+	VADDPS       Y4, Y2, Y2
+	VBROADCASTSS 12(DI), Y4
+	VMULPS       96(DX), Y4, Y4
+	VADDPS       Y4, Y3, Y3
+	ADDQ         $0x10, DI
+	ADDQ         $0x80, DX
+	DECQ         R9
+	JNZ          band_cols4
+
+band_tail:
+	ANDQ         $0x03, R8
+	JZ           band_sum
+	VBROADCASTSS (DI), Y4
+	VMULPS       (DX), Y4, Y4
+	VADDPS       Y4, Y0, Y0
+	DECQ         R8
+	JZ           band_tailend
+	VBROADCASTSS 4(DI), Y4
+	VMULPS       32(DX), Y4, Y4
+	VADDPS       Y4, Y1, Y1
+	DECQ         R8
+	JZ           band_tailend
+	VBROADCASTSS 8(DI), Y4
+	VMULPS       64(DX), Y4, Y4
+	VADDPS       Y4, Y2, Y2
+
+band_tailend:
+	MOVLQSX 4(BX), DI
+	ANDQ    $0x03, DI
+	SHLQ    $0x05, DI
+	ADDQ    DI, DX
+
+band_sum:
+	VADDPS  Y1, Y0, Y0
+	VADDPS  Y3, Y2, Y2
+	VADDPS  Y2, Y0, Y0
+	VMOVUPS Y0, (AX)
+	ADDQ    $0x20, AX
+	ADDQ    $0x08, BX
+	DECQ    CX
+	JNZ     band_block
+
+band_done:
+	VZEROUPPER
+	RET

@@ -44,3 +44,13 @@ func mulAVX2(dst []float32, x []float32, y []float32)
 //
 //go:noescape
 func expAVX2(x []float32)
+
+// logFloorAVX2 sets x[i] = ln(max(x[i], floor)) for i < n, n = len(x) rounded down to a multiple of 8.
+//
+//go:noescape
+func logFloorAVX2(x []float32, floor float32)
+
+// bandMatVec8AVX2 computes the len(dst)/8 blocks of a BandMatrix8 times x; the caller checks every bound.
+//
+//go:noescape
+func bandMatVec8AVX2(dst []float32, w []float32, spans []int32, x []float32)

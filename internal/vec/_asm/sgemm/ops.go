@@ -20,6 +20,8 @@ func genOps() {
 	binary("addAVX2", "+", VADDPS)
 	binary("mulAVX2", "·", VMULPS)
 	exp()
+	logFloor()
+	bandMatVec8()
 }
 
 // hsum reduces the 8 lanes of y to lane 0 of its low half.
