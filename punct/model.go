@@ -114,13 +114,43 @@ func DefaultConfig(vocab []string) Config {
 
 // Validate reports a configuration that cannot be built.
 func (c Config) Validate() error {
+	_, err := c.validate()
+	return err
+}
+
+// validate is Validate, returning the vocabulary's index (word → row) it
+// builds to find repeated words, so that the model need not build it
+// again (20,000 words in the shipped model).
+func (c Config) validate() (map[string]int32, error) {
 	switch c.Arch {
 	case ArchLinear:
-		return c.validateLinear()
+		if err := c.validateLinear(); err != nil {
+			return nil, err
+		}
+		index := make(map[string]int32, len(c.Vocab))
+		for i, w := range c.Vocab {
+			index[w] = int32(i)
+		}
+		return index, nil
 	case "", "cnn":
 	default:
-		return fmt.Errorf("punct: unknown arch %q", c.Arch)
+		return nil, fmt.Errorf("punct: unknown arch %q", c.Arch)
 	}
+	if err := c.validateCNN(); err != nil {
+		return nil, err
+	}
+	index := make(map[string]int32, len(c.Vocab))
+	for i, w := range c.Vocab {
+		if _, seen := index[w]; w == "" || seen {
+			return nil, fmt.Errorf("punct: vocabulary word %q empty or repeated", w)
+		}
+		index[w] = int32(i)
+	}
+	return index, nil
+}
+
+// validateCNN checks the sizes of the convolutional model.
+func (c Config) validateCNN() error {
 	switch {
 	case len(c.Vocab) > 1<<20:
 		return fmt.Errorf("punct: vocabulary of %d words above 2^20", len(c.Vocab))
@@ -146,13 +176,6 @@ func (c Config) Validate() error {
 				return fmt.Errorf("punct: layer %d %+v out of range", i, l)
 			}
 		}
-	}
-	seen := make(map[string]bool, len(c.Vocab))
-	for _, w := range c.Vocab {
-		if w == "" || seen[w] {
-			return fmt.Errorf("punct: vocabulary word %q empty or repeated", w)
-		}
-		seen[w] = true
 	}
 	return nil
 }
@@ -247,13 +270,11 @@ func NewModel(cfg Config, seed uint64) (*Model, error) {
 // order: NewModel initialises them, and Load overwrites every one without
 // drawing random numbers first.
 func newUninitialised(cfg Config) (*Model, error) {
-	if err := cfg.Validate(); err != nil {
+	vocab, err := cfg.validate()
+	if err != nil {
 		return nil, err
 	}
-	m := &Model{cfg: cfg, vocab: make(map[string]int32, len(cfg.Vocab)), scratch: &sync.Pool{}}
-	for i, w := range cfg.Vocab {
-		m.vocab[w] = int32(i)
-	}
+	m := &Model{cfg: cfg, vocab: vocab, scratch: &sync.Pool{}}
 	var ps nn.ParamSet
 	if cfg.Arch == ArchLinear {
 		m.linear = ps.New("linear.w", cfg.Buckets, numOutputs)
