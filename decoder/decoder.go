@@ -27,6 +27,11 @@ type Config struct {
 	// OOVPenalty is subtracted, in lexicon-free mode, once per word whose
 	// spelling leaves the lexicon, on top of the LM's <unk> score.
 	OOVPenalty float64 `json:"oov_penalty"`
+	// OOVCharPenalty is subtracted, in lexicon-free mode, for every further
+	// token of a word after its spelling has left the lexicon. Without it a
+	// weak acoustic model's beam glues a whole sentence into one unknown
+	// word: one OOV charge is cheaper than an LM score per real word.
+	OOVCharPenalty float64 `json:"oov_char_penalty"`
 	// Constrained allows only the lexicon's words.
 	Constrained bool `json:"constrained"`
 	// NBest is how many hypotheses Finalize returns.
@@ -49,6 +54,7 @@ func DefaultConfig() Config {
 		LMWeight:        0.5,
 		WordBonus:       1.5,
 		OOVPenalty:      4,
+		OOVCharPenalty:  1,
 		NBest:           10,
 		FrameDuration:   30 * time.Millisecond,
 		SettleAfter:     2 * time.Second,
@@ -74,6 +80,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("%w: word bonus %v must be finite", ErrConfig, c.WordBonus)
 	case !finite(c.OOVPenalty) || c.OOVPenalty < 0:
 		return fmt.Errorf("%w: OOV penalty %v must be finite and ≥ 0", ErrConfig, c.OOVPenalty)
+	case !finite(c.OOVCharPenalty) || c.OOVCharPenalty < 0:
+		return fmt.Errorf("%w: OOV character penalty %v must be finite and ≥ 0", ErrConfig, c.OOVCharPenalty)
 	case c.NBest < 1:
 		return fmt.Errorf("%w: n-best %d must be ≥ 1", ErrConfig, c.NBest)
 	case c.FrameDuration <= 0:

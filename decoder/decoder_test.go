@@ -98,13 +98,14 @@ func TestExhaustive(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := wideConfig()
+	cfg.OOVCharPenalty = 0.7
 	lmFusion := func(words []string) float64 {
 		state := model.BeginState()
 		total := 0.0
 		for _, w := range words {
 			id, ok := model.Lookup(w)
 			if !ok {
-				total -= cfg.OOVPenalty
+				total -= cfg.OOVPenalty + cfg.OOVCharPenalty*float64(lettersAfterLeaving(w, []string{"a", "b", "ab"}))
 			}
 			lp, next := model.Score(state, id)
 			state = next
@@ -493,5 +494,46 @@ func TestConfigJSONRoundTrip(t *testing.T) {
 	}
 	if back != cfg {
 		t.Fatalf("round trip %+v != %+v", back, cfg)
+	}
+}
+
+// lettersAfterLeaving is how many letters of w follow the first one whose
+// prefix no word of vocab starts with (0 when w never leaves the trie).
+func lettersAfterLeaving(w string, vocab []string) int {
+	for i := 1; i <= len(w); i++ {
+		if !slices.ContainsFunc(vocab, func(v string) bool { return strings.HasPrefix(v, w[:i]) }) {
+			return len(w) - i
+		}
+	}
+	return 0
+}
+
+// TestOOVCharPenaltyKeepsWordsApart checks the failure it exists for: a
+// beam that would rather spell one long unknown word than pay the LM for
+// each real word (the space between them is acoustically uncertain).
+func TestOOVCharPenaltyKeepsWordsApart(t *testing.T) {
+	vocab := smallVocab()
+	model := testLM(t,
+		map[string][2]float32{"ab": {-1, 0}, "ba": {-1, 0}, lm.End: {-1, 0}, lm.Begin: {-99, 0}, lm.Unknown: {-3, 0}},
+		nil)
+	frames := []map[string]float64{{"a": 0.99}, {"b": 0.99}, {" ": 0.3, "_": 0.7}, {"b": 0.99}, {"a": 0.99}, {" ": 0.3, "_": 0.7}, {"a": 0.99}, {"b": 0.99}}
+	logProbs := mixFrames(t, vocab, frames)
+	for _, tc := range []struct {
+		penalty float64
+		want    string
+	}{{0, "abbaab"}, {1, "ab ba ab"}} {
+		cfg := wideConfig()
+		cfg.LMWeight, cfg.WordBonus, cfg.OOVPenalty, cfg.OOVCharPenalty = 1, 0, 1, tc.penalty
+		d, err := New(vocab, cfg, Resources{LM: model})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hyps, err := d.Decode(logProbs, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := words(hyps[0]); got != tc.want {
+			t.Errorf("OOV character penalty %g: best %q, want %q", tc.penalty, got, tc.want)
+		}
 	}
 }

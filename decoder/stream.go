@@ -646,6 +646,8 @@ func (s *Stream) nextText(t, p *textState, tok int32) {
 				t.oovCharged = true
 			}
 		}
+	} else if t.oovCharged && (s.hot == nil || !s.hot.inside(t.hot)) {
+		t.fusion -= d.cfg.OOVCharPenalty // each further token of an unknown word
 	}
 }
 

@@ -40,6 +40,10 @@ type Options struct {
 	// PhoneBetas are the word bonuses of the phone-lexicon search, at the
 	// character grid's best α; empty means Betas.
 	PhoneBetas []float64 `json:"phone_betas,omitempty"`
+	// OOVPenalty and OOVCharPenalty, when non-negative, replace the
+	// decoder's defaults (decoder.Config) in every character search.
+	OOVPenalty     float64 `json:"oov_penalty"`
+	OOVCharPenalty float64 `json:"oov_char_penalty"`
 	// SeenTexts, when set, are the LM's training sentences (spoken form):
 	// the report counts dev references among them, since an LM that has
 	// read a dev sentence helps more on it than it will on new speech.
@@ -56,6 +60,7 @@ func DefaultOptions() Options {
 		Beam: 100, Workers: 2, Hotwords: 50, HotwordsInDev: 10,
 		HotwordBoosts: []float64{decoder.DefaultHotwordBoost, 3},
 		Phone:         true, PhoneSeparatorPenalty: 0,
+		OOVPenalty: -1, OOVCharPenalty: -1,
 	}
 }
 
@@ -193,6 +198,12 @@ func Evaluate(ctx context.Context, post *Posteriors, langModel *lm.Model, lmName
 	base.BeamSize = opts.Beam
 	base.NBest = 1
 	base.FrameDuration = frameDur
+	if opts.OOVPenalty >= 0 {
+		base.OOVPenalty = opts.OOVPenalty
+	}
+	if opts.OOVCharPenalty >= 0 {
+		base.OOVCharPenalty = opts.OOVCharPenalty
+	}
 	charLP := func(i int) []float32 { return post.Utterances[i].LogProbs }
 	search := func(alpha, beta float64, hot *decoder.Hotwords) ([]decoder.Hypothesis, error) {
 		cfg := base
