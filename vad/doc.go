@@ -19,9 +19,20 @@
 //     where the energy detector cannot: music, running water and crowds
 //     are loud but not speech.
 //
-// Both decide on their own clock: events arrive after the minimum speech
-// (or silence) duration and, for the learned detector, its look-ahead.
+// Both end in the same hysteresis: a minimum run of speech frames starts
+// speech and a minimum run of silent ones (the hangover) ends it. They
+// decide on their own clock: events arrive after the minimum speech (or
+// silence) duration and, for the learned detector, its look-ahead.
 // EventDelay bounds how far back an event can point.
+//
+// The learned model file carries the decision rule tuned for it
+// (threshold, minimum speech, hangover; ModelConfig.Detector), which
+// NewDetector takes for the fields its config leaves zero. The shipped
+// rule is tuned for exact boundaries (a 60 ms hangover), which splits
+// sentences at short pauses: a segmenter or an endpointer sets
+// MinSilenceMs (the mynah Recognizer uses 300 ms, live dictation its
+// endpoint silence). Model.Replay runs the rule alone on probabilities
+// computed once, for tuning.
 //
 // Segmenter cuts a stream into speech segments no longer than a maximum,
 // with either detector (NewSegmenterFor, SegmentWith; NewSegmenter and

@@ -289,3 +289,23 @@ func (d *LearnedDetector) region(p float32) {
 		d.events = append(d.events, ev)
 	}
 }
+
+// Replay returns the events a fresh detector of cfg would report on n
+// samples of audio whose region probabilities are probs (as
+// SpeechProbabilities returns them), without running the network again:
+// tuning the decision rule replays it over probabilities computed once.
+func (m *Model) Replay(probs []float32, n int64, cfg LearnedConfig) ([]Event, error) {
+	d, err := m.NewDetector(cfg)
+	if err != nil {
+		return nil, err
+	}
+	d.real = n
+	for _, p := range probs {
+		d.region(p)
+	}
+	events := d.events
+	if ev, ok := d.hys.flush(n); ok {
+		events = append(events, ev)
+	}
+	return events, nil
+}

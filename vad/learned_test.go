@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/mynah-speech/mynah/nn"
@@ -251,5 +252,42 @@ func TestLearnedPushAllocs(t *testing.T) {
 	})
 	if allocs > 0 {
 		t.Errorf("%.1f allocations per 20 ms push", allocs)
+	}
+}
+
+// Replay over SpeechProbabilities reports what the streaming detector does.
+func TestReplayMatchesDetector(t *testing.T) {
+	m := randomModel(t)
+	x := speechLike(4, 2)
+	probs := m.SpeechProbabilities(x)
+	slices.Sort(probs)
+	// Thresholds at quantiles of the random model's probabilities, so
+	// that every config sees both decisions.
+	var seen int
+	for _, cfg := range []LearnedConfig{
+		{Threshold: float64(probs[len(probs)/4])},
+		{Threshold: float64(probs[len(probs)/2]), MinSilenceMs: 60},
+		{Threshold: float64(probs[3*len(probs)/4]), MinSpeechMs: 20, MinSilenceMs: 100},
+	} {
+		det, err := m.NewDetector(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []Event
+		for i := 0; i < len(x); i += 1600 {
+			want = det.Push(x[i:min(i+1600, len(x))], want)
+		}
+		want = det.Flush(want)
+		seen += len(want)
+		got, err := m.Replay(m.SpeechProbabilities(x), int64(len(x)), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%+v: replay %v, detector %v", cfg, got, want)
+		}
+	}
+	if seen == 0 {
+		t.Error("no config found any event: the test tests nothing")
 	}
 }
