@@ -162,6 +162,9 @@ type sgemmImpl struct {
 	// packBT16 transposes 16 stored rows of B into a 16-wide panel (used
 	// when nr = 16); packBT16Go or an assembly version of it.
 	packBT16 func(panel []float32, b []float32, ldb, kb int)
+	// packB16 copies panels·16 columns of B (not transposed) into 16-wide
+	// panels (used when nr = 16); packB16Go or an assembly version of it.
+	packB16 func(dst []float32, b []float32, ldb, kb, panels int)
 	// packA6 interleaves 6 rows of A into a panel (used when mr = 6).
 	packA6 func(panel []float32, alpha float32, a []float32, lda, kb int)
 	// packAT packs op(A) = Aᵀ (see packATGo).
@@ -204,7 +207,7 @@ type sgemmWork struct {
 func newSgemmImpl(name string, mr, nr, kc, mc, nc, directB int, micro func(rows, kc int, a, b []float32, bs int, c []float32, ldc int, flags int, bias []float32)) *sgemmImpl {
 	g := &sgemmImpl{
 		name: name, mr: mr, nr: nr, kc: kc, mc: mc, nc: nc, directB: directB, micro: micro,
-		packBT16: packBT16Go, packA6: packA6Go,
+		packBT16: packBT16Go, packB16: packB16Go, packA6: packA6Go,
 		pool: &sync.Pool{New: func() any { return new(sgemmWork) }},
 	}
 	g.packAT = g.packATGo
@@ -430,29 +433,21 @@ func (g *sgemmImpl) packB(dst []float32, transB bool, b []float32, ldb, pc, jc, 
 	nr := g.nr
 	full := nb / nr * nr
 	if !transB {
-		// Walk B row by row (sequential reads), dealing each row out to
-		// the panels; a whole-panel copy per row would issue many short
-		// copies down a column, which measured slower.
-		for p := 0; p < kb; p++ {
-			src := b[(pc+p)*ldb+jc : (pc+p)*ldb+jc+nb]
-			out := dst[p*nr:]
-			for jr := 0; jr < full; jr += nr {
-				o := out[jr*kb : jr*kb+nr : jr*kb+nr]
-				s := src[jr : jr+nr : jr+nr]
-				if nr == 16 {
-					o = o[:16:16]
-					s = s[:16:16]
-					o[0], o[1], o[2], o[3] = s[0], s[1], s[2], s[3]
-					o[4], o[5], o[6], o[7] = s[4], s[5], s[6], s[7]
-					o[8], o[9], o[10], o[11] = s[8], s[9], s[10], s[11]
-					o[12], o[13], o[14], o[15] = s[12], s[13], s[14], s[15]
-					continue
+		if nr == 16 && full > 0 {
+			g.packB16(dst, b[pc*ldb+jc:], ldb, kb, full/16)
+		} else {
+			for p := 0; p < kb; p++ {
+				src := b[(pc+p)*ldb+jc : (pc+p)*ldb+jc+full]
+				out := dst[p*nr:]
+				for jr := 0; jr < full; jr += nr {
+					copy(out[jr*kb:jr*kb+nr], src[jr:jr+nr])
 				}
-				copy(o, s)
 			}
-			if full < nb {
-				o := out[full*kb : full*kb+nr]
-				n := copy(o, src[full:])
+		}
+		if full < nb {
+			for p := 0; p < kb; p++ {
+				o := dst[full*kb+p*nr : full*kb+p*nr+nr]
+				n := copy(o, b[(pc+p)*ldb+jc+full:(pc+p)*ldb+jc+nb])
 				clear(o[n:])
 			}
 		}
@@ -474,6 +469,25 @@ func (g *sgemmImpl) packB(dst []float32, transB bool, b []float32, ldb, pc, jc, 
 			for p, v := range src {
 				panel[p*nr+j] = v
 			}
+		}
+	}
+}
+
+// packB16Go copies panels·16 columns of B (row stride ldb, kb rows) into
+// 16-wide k-major panels. It walks B row by row (sequential reads),
+// dealing each row out to the panels; a whole-panel copy per row would
+// issue many short copies down a column, which measured slower.
+func packB16Go(dst []float32, b []float32, ldb, kb, panels int) {
+	for p := 0; p < kb; p++ {
+		src := b[p*ldb : p*ldb+16*panels]
+		out := dst[p*16:]
+		for q := 0; q < panels; q++ {
+			o := out[q*16*kb : q*16*kb+16 : q*16*kb+16]
+			s := src[q*16 : q*16+16 : q*16+16]
+			o[0], o[1], o[2], o[3] = s[0], s[1], s[2], s[3]
+			o[4], o[5], o[6], o[7] = s[4], s[5], s[6], s[7]
+			o[8], o[9], o[10], o[11] = s[8], s[9], s[10], s[11]
+			o[12], o[13], o[14], o[15] = s[12], s[13], s[14], s[15]
 		}
 	}
 }

@@ -9,6 +9,7 @@ package vec
 var sgemmAVX2 = func() *sgemmImpl {
 	g := newSgemmImpl("avx2", 6, 16, 256, 144, 4080, 24, microAVX2)
 	g.packBT16 = packBT16Asm
+	g.packB16 = packB16Asm
 	g.packA6 = packA6Asm
 	g.packAT = func(dst []float32, alpha float32, a []float32, lda, kb, mb int) {
 		packATAsm(g, dst, alpha, a, lda, kb, mb)
@@ -50,6 +51,16 @@ func packATAsm(g *sgemmImpl, dst []float32, alpha float32, a []float32, lda, kb,
 			}
 		}
 	}
+}
+
+// packB16Asm copies whole 16-column panels of B in assembly.
+func packB16Asm(dst []float32, b []float32, ldb, kb, panels int) {
+	if kb <= 0 || panels <= 0 {
+		return
+	}
+	_ = dst[16*panels*kb-1]
+	_ = b[(kb-1)*ldb+16*panels-1]
+	packB16AVX2(&dst[0], &b[0], ldb, kb, panels)
 }
 
 // packBT16Asm transposes the bulk (kb rounded down to 8) in registers and

@@ -2530,6 +2530,45 @@ packbt_done:
 	VZEROUPPER
 	RET
 
+// func packB16AVX2(dst *float32, src *float32, ldb int, kb int, panels int)
+// Requires: AVX
+TEXT ·packB16AVX2(SB), NOSPLIT, $0-40
+	MOVQ  dst+0(FP), AX
+	MOVQ  src+8(FP), CX
+	MOVQ  ldb+16(FP), DX
+	SHLQ  $0x02, DX
+	MOVQ  kb+24(FP), BX
+	MOVQ  panels+32(FP), SI
+	TESTQ BX, BX
+	JZ    packb_done
+	TESTQ SI, SI
+	JZ    packb_done
+	MOVQ  BX, DI
+	SHLQ  $0x06, DI
+
+packb_row:
+	MOVQ CX, R8
+	MOVQ AX, R9
+	MOVQ SI, R10
+
+packb_panel:
+	VMOVUPS (R8), Y0
+	VMOVUPS 32(R8), Y1
+	VMOVUPS Y0, (R9)
+	VMOVUPS Y1, 32(R9)
+	ADDQ    $0x40, R8
+	ADDQ    DI, R9
+	DECQ    R10
+	JNZ     packb_panel
+	ADDQ    DX, CX
+	ADDQ    $0x40, AX
+	DECQ    BX
+	JNZ     packb_row
+
+packb_done:
+	VZEROUPPER
+	RET
+
 // func packA6AVX2(dst *float32, src *float32, lda int, kb int, alpha float32)
 // Requires: AVX, AVX2, SSE
 TEXT ·packA6AVX2(SB), NOSPLIT, $0-36

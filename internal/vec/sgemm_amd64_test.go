@@ -53,6 +53,13 @@ func TestPackingAsmMatchesGo(t *testing.T) {
 			packBT16Go(want, src[3:], ld, kb)
 			same("packBT16", got, want, 16*kb)
 
+			for _, panels := range []int{1, 2, 5, 16} {
+				got, want = fresh(16*panels*kb), fresh(16*panels*kb)
+				packB16Asm(got, src[7:], ld, kb, panels)
+				packB16Go(want, src[7:], ld, kb, panels)
+				same(fmt.Sprintf("packB16 panels=%d", panels), got, want, 16*panels*kb)
+			}
+
 			for _, mb := range []int{1, 5, 6, 13, 144} {
 				got, want = fresh(mb*kb), fresh(mb*kb)
 				packATAsm(sgemmAVX2, got, alpha, src[2:], ld, kb, mb)

@@ -39,6 +39,11 @@ func sgemmKernel6x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc
 //go:noescape
 func packBT16AVX2(dst *float32, src *float32, ldb int, kb int)
 
+// packB16AVX2 sets dst[q*16*kb+p*16+j] = src[p*ldb+q*16+j] for j < 16, p < kb, q < panels.
+//
+//go:noescape
+func packB16AVX2(dst *float32, src *float32, ldb int, kb int, panels int)
+
 // packA6AVX2 sets dst[p*6+r] = alpha·src[r*lda+p] for r < 6, p < kb (kb a multiple of 8); it writes dst[6*kb] and dst[6*kb+1] too.
 //
 //go:noescape
