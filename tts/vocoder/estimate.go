@@ -152,6 +152,19 @@ func (e *estimator) refineHarmonic(p []float64, f0 float64, grid []float64, maxH
 		e.kFrac = append(e.kFrac, min(max((hz-grid[i])/(grid[i+1]-grid[i]), 0), 1))
 		e.kQ = append(e.kQ, int(hz/e.respStep+0.5))
 	}
+	// The denominators Σ_k (share of grid point i)·Σ_w resp are the same
+	// every iteration: sum them once, in the order the update always did,
+	// so the result is bit for bit what it was.
+	clear(e.den)
+	for k := range K {
+		var d float64
+		for _, r := range (*[respWidth]float64)(e.resp[e.kQ[k]*respWidth:]) {
+			d += r
+		}
+		i, fr := e.kIdx[k], e.kFrac[k]
+		e.den[i] += (1 - fr) * d
+		e.den[i+1] += fr * d
+	}
 	tiny := 1e-30
 	for range iterations {
 		clear(e.pred)
@@ -159,29 +172,29 @@ func (e *estimator) refineHarmonic(p []float64, f0 float64, grid []float64, maxH
 			i, fr := e.kIdx[k], e.kFrac[k]
 			a2 := p[i] + fr*(p[i+1]-p[i])
 			q := e.kQ[k]
-			first := e.respFirst[q]
-			for w, r := range e.resp[q*respWidth : (q+1)*respWidth] {
-				e.pred[first+w] += r * a2
+			// Fixed-size views: respFirst[q] ≤ NumMels−respWidth by
+			// construction, and the loops run without bounds checks.
+			resp := (*[respWidth]float64)(e.resp[q*respWidth:])
+			pred := (*[respWidth]float64)(e.pred[e.respFirst[q]:])
+			for w, r := range resp {
+				pred[w] += r * a2
 			}
 		}
 		for j, t := range e.target {
 			e.ratio[j] = t / (e.pred[j] + tiny)
 		}
 		clear(e.num)
-		clear(e.den)
 		for k := range K {
 			q := e.kQ[k]
-			first := e.respFirst[q]
-			var n, d float64
-			for w, r := range e.resp[q*respWidth : (q+1)*respWidth] {
-				n += r * e.ratio[first+w]
-				d += r
+			resp := (*[respWidth]float64)(e.resp[q*respWidth:])
+			ratio := (*[respWidth]float64)(e.ratio[e.respFirst[q]:])
+			var n float64
+			for w, r := range resp {
+				n += r * ratio[w]
 			}
 			i, fr := e.kIdx[k], e.kFrac[k]
 			e.num[i] += (1 - fr) * n
-			e.den[i] += (1 - fr) * d
 			e.num[i+1] += fr * n
-			e.den[i+1] += fr * d
 		}
 		for i, d := range e.den {
 			if d > 0 {
