@@ -52,7 +52,7 @@ measure() { # name seconds
 		/User time/ { user = $NF }
 		/System time/ { sys = $NF }
 		/Elapsed \(wall clock\)/ { wall = $NF }
-		END { printf "| %s | %.0f s | %.0f MB | %.1f s | %.0fx | %s |\n", name, dur, rss / 1024, user + sys, dur / (user + sys), wall }' "$out/$name.time"
+		END { printf "| %s | %.0f s | %.0f MiB | %.1f s | %.0fx | %s |\n", name, dur, rss / 1024, user + sys, dur / (user + sys), wall }' "$out/$name.time"
 	rm -f "$out/$name.wav"
 }
 echo "| file | audio | peak RSS | CPU (user+sys) | audio s per CPU s | wall |"
