@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"github.com/mynah-speech/mynah/audio"
+	"github.com/mynah-speech/mynah/nn/safetensors"
 	"github.com/mynah-speech/mynah/tts"
+	"github.com/mynah-speech/mynah/tts/acoustic"
 )
 
 // benchSentences are 4–5 s sentences, the speed case (Harvard
@@ -118,4 +120,52 @@ func BenchmarkSynthesize(b *testing.B) {
 		}
 		b.ReportMetric(audioSec/float64(b.N), "audio-s/op")
 	})
+}
+
+// BenchmarkLoadVoice reports the start-up cost of reading a voice file
+// held in memory (the embedded one's path; $MYNAH_TTS_VOICE or an
+// untrained voice of the shipped architecture): impl=mynah is LoadVoice,
+// which builds both networks without drawing random weights;
+// impl=init+load adds the random initialisation of the acoustic model
+// that loading used to pay before overwriting it, as a reference.
+func BenchmarkLoadVoice(b *testing.B) {
+	var data []byte
+	if path := os.Getenv("MYNAH_TTS_VOICE"); path != "" {
+		var err error
+		if data, err = os.ReadFile(path); err != nil {
+			b.Fatal(err)
+		}
+	} else {
+		data = untrainedVoice(b)
+	}
+	f, err := safetensors.Parse(data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	am, err := acoustic.LoadFile(f, tts.AcousticPrefix)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg := am.Config()
+	for _, withInit := range []bool{false, true} {
+		name := "impl=mynah"
+		if withInit {
+			name = "impl=init+load"
+		}
+		b.Run(name, func(b *testing.B) {
+			cpu0 := processCPU()
+			b.SetBytes(int64(len(data)))
+			for range b.N {
+				if withInit {
+					if _, err := acoustic.New(cfg, 0); err != nil {
+						b.Fatal(err)
+					}
+				}
+				if _, err := tts.LoadVoice(data); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric((processCPU()-cpu0).Seconds()*1000/float64(b.N), "cpu-ms/op")
+		})
+	}
 }
