@@ -68,7 +68,7 @@ func (r *Recognizer) NewStream(cfg StreamConfig) (*Stream, error) {
 	}
 	// The endpointer is the recognizer's detector (Config.VADKind) with
 	// EndpointSilence as its hangover.
-	det, err := r.newDetector(max(cfg.EndpointSilence, time.Millisecond))
+	det, err := r.newDetector(minSpeechRun, cfg.EndpointSilence)
 	if err != nil {
 		return nil, err
 	}

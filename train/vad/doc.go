@@ -33,16 +33,22 @@
 //
 // # Tuning
 //
-// After training, the detector's threshold and hangover are picked on a
-// grid (thresholds 0.3–0.7, hangovers 100–300 ms) by mean frame F1 on
-// scenes built the same way from 300 training utterances under training
-// noise at 20, 10 and 5 dB, and stored in the model's config
-// (ModelConfig.Detector): the evaluation set steers nothing.
+// After training (or with -retune on a trained file), the detector's
+// decision rule (threshold 0.7–0.9, minimum speech 20–60 ms, hangover
+// 60–300 ms) is picked on the even evaluation scenes at 20, 10 and 5 dB by
+// the mean of frame F1 minus the median boundary error in seconds (10 ms
+// of median weighs one point of F1), and stored in the model's config
+// (ModelConfig.Detector). The network runs once per scene and level; each
+// rule replays its decisions on those probabilities (vad.Model.Replay).
+// The odd scenes never steer it: -retune reports them apart. A study of
+// other rules (two thresholds, refinement at the probability's 0.5
+// crossing or on 5 ms energy) is TestPostStudy (MYNAH_VAD_STUDY=1).
 //
 // # Running it
 //
 //	go run ./cmd/train vad -out models/vad.safetensors     # the shipped model: 3,000 steps, noise-floor inputs
 //	go run ./cmd/train vad -eval models/vad.safetensors    # its tables again (about 15 s of CPU)
+//	go run ./cmd/train vad -retune models/vad.safetensors -out models/vad.safetensors  # tune the rule again
 //
 // The run uses one thread, checkpoints every 200 steps into
 // CACHE/train/vad/checkpoint.safetensors and continues from there when

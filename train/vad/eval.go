@@ -289,12 +289,7 @@ func Evaluate(name string, scenes []Scene, snrDB float64, bank *augment.NoiseBan
 		f1s[typ] = nc.F1()
 	}
 	slices.Sort(errs)
-	ms := func(q float64) float64 {
-		if len(errs) == 0 {
-			return 0
-		}
-		return float64(errs[int(q*float64(len(errs)-1)+0.5)]) * 1000 / SampleRate
-	}
+	ms := func(q float64) float64 { return quantileMs(errs, q) }
 	clean := math.IsInf(snrDB, 1)
 	if clean {
 		snrDB = 0

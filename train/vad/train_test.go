@@ -199,9 +199,9 @@ func shippedModel(t *testing.T) *vad.Model {
 }
 
 // TestNeverMidWord segments the concatenated evaluation set with a 15 s
-// maximum, with both detectors, clean and at 10 dB, once with their
-// default hangover and once with a 5 s hangover that leaves most cuts to
-// the length limit. Cuts made by the length limit (the segmenter's
+// maximum, with both detectors, clean and at 10 dB, once with the 300 ms
+// hangover the Recognizer segments with and once with a 5 s hangover that
+// leaves most cuts to the length limit. Cuts made by the length limit (the segmenter's
 // choice: two segments that abut) must not fall inside a word: none on
 // clean audio, and at 10 dB, where bells and music make gaps louder than
 // the dips inside words, at most 2% of them. The segment edges the
@@ -224,7 +224,9 @@ func TestNeverMidWord(t *testing.T) {
 			return vad.NewEnergyDetector(c)
 		},
 		"learned": func(long bool) (vad.Detector, error) {
-			c := vad.LearnedConfig{}
+			// As the mynah Recognizer segments: the model's threshold,
+			// 60 ms of speech to start, 300 ms of silence to end.
+			c := vad.LearnedConfig{MinSpeechMs: 60, MinSilenceMs: 300}
 			if long {
 				c.MinSilenceMs = 5000
 			}
