@@ -159,6 +159,10 @@ type sgemmImpl struct {
 	// whose rows are ldc apart, applying the tile flags (flagAccumulate
 	// and the epilogue; bias then holds nr values). 1 ≤ rows ≤ mr, kc ≥ 1.
 	micro func(rows, kc int, a, b []float32, bs int, c []float32, ldc int, flags int, bias []float32)
+	// panels, when set, is micro on np whole mr-row panels of A in turn
+	// (consecutive in a, C moving down mr rows each time), one call for
+	// a whole column of tiles; nil means a loop over micro.
+	panels func(np, kc int, a, b []float32, bs int, c []float32, ldc int, flags int, bias []float32)
 	// packBT16 transposes 16 stored rows of B into a 16-wide panel (used
 	// when nr = 16); packBT16Go or an assembly version of it.
 	packBT16 func(panel []float32, b []float32, ldb, kb int)
@@ -297,7 +301,13 @@ func (g *sgemmImpl) macroDirect(w *sgemmWork, mb, nb, kb int, b []float32, ldb i
 		if bias != nil {
 			tileBias = bias[jr : jr+g.nr]
 		}
-		for ir := 0; ir < mb; ir += g.mr {
+		ir := 0
+		if g.panels != nil && mb >= g.mr {
+			np := mb / g.mr
+			g.panels(np, kb, w.a, b[jr:], ldb, c[jr:], ldc, flags, tileBias)
+			ir = np * g.mr
+		}
+		for ; ir < mb; ir += g.mr {
 			rows := min(g.mr, mb-ir)
 			g.micro(rows, kb, w.a[ir*kb:ir*kb+rows*kb], b[jr:], ldb, c[ir*ldc+jr:], ldc, flags, tileBias)
 		}
@@ -329,7 +339,13 @@ func (g *sgemmImpl) macro(w *sgemmWork, mb, nb, kb int, bPacked []float32, c []f
 				copy(tileBias, bias[jr:jr+cols])
 			}
 		}
-		for ir := 0; ir < mb; ir += mr {
+		ir := 0
+		if cols == nr && g.panels != nil && mb >= mr {
+			np := mb / mr
+			g.panels(np, kb, w.a, bp, nr, c[jr:], ldc, flags, tileBias)
+			ir = np * mr
+		}
+		for ; ir < mb; ir += mr {
 			rows := min(mr, mb-ir)
 			ap := w.a[ir*kb : ir*kb+rows*kb]
 			if cols == nr {

@@ -8,6 +8,7 @@ package vec
 // 144 KiB, as in BLIS's zen configuration.
 var sgemmAVX2 = func() *sgemmImpl {
 	g := newSgemmImpl("avx2", 6, 16, 256, 144, 4080, 24, microAVX2)
+	g.panels = panelsAVX2
 	g.packBT16 = packBT16Asm
 	g.packB16 = packB16Asm
 	g.packA6 = packA6Asm
@@ -87,6 +88,20 @@ var sgemmDispatched = func() *sgemmImpl {
 	}
 	return sgemmGo
 }()
+
+// panelsAVX2 runs the 6×16 kernel on np whole A panels in one call. The
+// driver guarantees what microAVX2 needs, for np·6 rows.
+func panelsAVX2(np, kc int, a, b []float32, bs int, c []float32, ldc int, flags int, bias []float32) {
+	_ = a[np*6*kc-1]
+	_ = b[(kc-1)*bs+15]
+	_ = c[(np*6-1)*ldc+15]
+	pbias := &a[0] // any valid pointer; read only under flagBias
+	if flags&flagBias != 0 {
+		_ = bias[15]
+		pbias = &bias[0]
+	}
+	sgemmKernel6x16PanelsAVX2(np, kc, &a[0], &b[0], bs, &c[0], ldc, flags, pbias)
+}
 
 // microAVX2 calls the generated kernel for rows (1..6) rows. The driver
 // guarantees the panels hold kc steps, C the whole tile and, when flags

@@ -34,6 +34,11 @@ func sgemmKernel5x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc
 //go:noescape
 func sgemmKernel6x16AVX2(kc int, a *float32, b *float32, bs int, c *float32, ldc int, flags int, bias *float32)
 
+// sgemmKernel6x16PanelsAVX2 adds the 6×16 products of np consecutive packed A panels and one B panel to np·6 rows of C.
+//
+//go:noescape
+func sgemmKernel6x16PanelsAVX2(np int, kc int, a *float32, b *float32, bs int, c *float32, ldc int, flags int, bias *float32)
+
 // packBT16AVX2 sets dst[p*16+j] = src[j*ldb+p] for j < 16, p < kb (kb a multiple of 8).
 //
 //go:noescape

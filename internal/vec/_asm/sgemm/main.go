@@ -32,6 +32,7 @@ func main() {
 		for mr := 1; mr <= 6; mr++ {
 			sgemmKernel(mr, table)
 		}
+		sgemmKernelPanels(6, table, true)
 		packBT16()
 		packB16()
 		packA6()
@@ -57,20 +58,46 @@ const (
 // plus bias, then an activation, as the flags ask. a is a packed panel
 // (kc steps of mr floats), b advances bs floats per step (16 for a packed
 // panel, ldb when B is read in place) and C has row stride ldc floats.
-func sgemmKernel(mr int, table expTable) {
+func sgemmKernel(mr int, table expTable) { sgemmKernelPanels(mr, table, false) }
+
+// sgemmKernelPanels emits the mr×16 kernel, or with panels set
+// sgemmKernel<mr>x16PanelsAVX2, which runs it on np A panels in turn
+// (consecutive in memory, as packA lays them out) against the same B
+// panel, C moving down mr rows each time: the macro-kernel's inner loop,
+// in assembly, so the Go driver makes one call per B panel instead of one
+// per tile.
+func sgemmKernelPanels(mr int, table expTable, panels bool) {
 	name := fmt.Sprintf("sgemmKernel%dx16AVX2", mr)
-	TEXT(name, NOSPLIT, "func(kc int, a *float32, b *float32, bs int, c *float32, ldc int, flags int, bias *float32)")
-	Doc(fmt.Sprintf("%s adds the %d×16 product of a packed A panel and a B panel to C.", name, mr))
+	sig := "func(kc int, a *float32, b *float32, bs int, c *float32, ldc int, flags int, bias *float32)"
+	if panels {
+		name = fmt.Sprintf("sgemmKernel%dx16PanelsAVX2", mr)
+		sig = "func(np int, kc int, a *float32, b *float32, bs int, c *float32, ldc int, flags int, bias *float32)"
+	}
+	TEXT(name, NOSPLIT, sig)
+	if panels {
+		Doc(fmt.Sprintf("%s adds the %d×16 products of np consecutive packed A panels and one B panel to np·%d rows of C.", name, mr, mr))
+	} else {
+		Doc(fmt.Sprintf("%s adds the %d×16 product of a packed A panel and a B panel to C.", name, mr))
+	}
 	Pragma("noescape")
 
-	kc := Load(Param("kc"), GP64())
+	var np reg.Register
+	if panels {
+		np = Load(Param("np"), GP64())
+		TESTQ(np, np)
+		JZ(LabelRef(name + "_end"))
+	}
 	pa := Load(Param("a"), GP64())
-	pb := Load(Param("b"), GP64())
 	bs := Load(Param("bs"), GP64())
 	SHLQ(Imm(2), bs)
 	pc := Load(Param("c"), GP64())
 	ldc := Load(Param("ldc"), GP64())
 	SHLQ(Imm(2), ldc)
+	if panels {
+		Label(name + "_panel")
+	}
+	kc := Load(Param("kc"), GP64())
+	pb := Load(Param("b"), GP64())
 
 	// Warm the C rows we will update at the end; the loop hides the latency.
 	pcRow := GP64()
@@ -185,6 +212,14 @@ func sgemmKernel(mr int, table expTable) {
 		}
 	})
 	Label(name + "_done")
+	if panels {
+		for i := 0; i < mr; i++ {
+			ADDQ(ldc, pc)
+		}
+		DECQ(np)
+		JNZ(LabelRef(name + "_panel"))
+		Label(name + "_end")
+	}
 	VZEROUPPER()
 	RET()
 }
