@@ -221,14 +221,7 @@ func TestSegmenterWithLearned(t *testing.T) {
 			want = got
 			continue
 		}
-		if len(got) != len(want) {
-			t.Fatalf("chunk %d: %d segments, whole push %d", chunk, len(got), len(want))
-		}
-		for i := range got {
-			if got[i].Span != want[i].Span {
-				t.Errorf("chunk %d: segment %d %+v, whole push %+v", chunk, i, got[i].Span, want[i].Span)
-			}
-		}
+		sameSpans(t, chunk, got, want)
 	}
 }
 

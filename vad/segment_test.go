@@ -183,13 +183,20 @@ func TestSegmentManyEventsInOnePush(t *testing.T) {
 			}
 			continue
 		}
-		if len(got) != len(want) {
-			t.Fatalf("chunk %d: %d segments, whole push %d", chunk, len(got), len(want))
-		}
-		for i := range got {
-			if got[i].Span != want[i].Span {
-				t.Errorf("chunk %d: segment %d %+v, whole push %+v", chunk, i, got[i].Span, want[i].Span)
-			}
+		sameSpans(t, chunk, got, want)
+	}
+}
+
+// sameSpans checks that pushing in chunks of chunk samples cut the same
+// segments as one whole push.
+func sameSpans(t *testing.T, chunk int, got, want []Chunk) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("chunk %d: %d segments, whole push %d", chunk, len(got), len(want))
+	}
+	for i := range got {
+		if got[i].Span != want[i].Span {
+			t.Errorf("chunk %d: segment %d %+v, whole push %+v", chunk, i, got[i].Span, want[i].Span)
 		}
 	}
 }

@@ -437,15 +437,7 @@ func Train(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 		"held_out_noise_types": o.EvalNoiseTypes, "tuned_on": tunedOn, "eval": results,
 	})
 	m.SetTraining(record)
-	var buf bytes.Buffer
-	if err := m.Save(&buf, safetensors.F32); err != nil {
-		return err
-	}
-	if err := os.WriteFile(o.Out, buf.Bytes(), 0o644); err != nil {
-		return err
-	}
-	fmt.Fprintf(stderr, "train vad: wrote %s (%d bytes)\n", o.Out, buf.Len())
-	return nil
+	return writeModel(m, o.Out, stderr)
 }
 
 // measureNorm measures the feature mean and deviation on 64 training
@@ -652,14 +644,19 @@ func retuneFile(o Options, stdout, stderr io.Writer) error {
 	record["eval"] = results
 	raw, _ := json.Marshal(record)
 	m.SetTraining(raw)
+	return writeModel(m, o.Out, stderr)
+}
+
+// writeModel writes the model file (F32 weights) to path.
+func writeModel(m *vad.Model, path string, stderr io.Writer) error {
 	var buf bytes.Buffer
 	if err := m.Save(&buf, safetensors.F32); err != nil {
 		return err
 	}
-	if err := os.WriteFile(o.Out, buf.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "train vad: wrote %s (%d bytes)\n", o.Out, buf.Len())
+	fmt.Fprintf(stderr, "train vad: wrote %s (%d bytes)\n", path, buf.Len())
 	return nil
 }
 
