@@ -51,6 +51,9 @@ type post struct {
 	// levels for the crossing of the local floor + energyDB.
 	energyMs int
 	energyDB float32
+	// smooth replaces each probability by the median (1) or mean (2) of
+	// it and its two neighbours: one region (20 ms) more look-ahead.
+	smooth int
 }
 
 const level5 = 80 // samples per 5 ms frame
@@ -125,6 +128,18 @@ func refineEnergy(lv []float32, b int64, radiusMs int, db float32, start bool, a
 const studyStep = 320
 
 func (p post) spans(probs []float32, lv []float32, n int) []vad.Span {
+	if p.smooth > 0 {
+		sm := make([]float32, len(probs))
+		for i := range probs {
+			a, b, c := probs[max(0, i-1)], probs[i], probs[min(len(probs)-1, i+1)]
+			if p.smooth == 1 {
+				sm[i] = max(min(a, b), min(max(a, b), c))
+			} else {
+				sm[i] = (a + b + c) / 3
+			}
+		}
+		probs = sm
+	}
 	var out []vad.Span
 	in := false
 	speechRun, silenceRun := 0, 0
@@ -354,6 +369,14 @@ func TestPostStudy(t *testing.T) {
 		{name: "on .9 off .9 sil 60 p.5 ±80ms", on: 0.9, off: 0.9, minSpeech: 1, minSilence: 3, refineRadius: 4, refineMid: 0.5},
 	} {
 		variants = append(variants, r)
+	}
+	// Smoothing the probabilities over three regions.
+	for _, sm := range []int{1, 2} {
+		for _, sil := range []int{3, 15} {
+			for _, ms := range []int{1, 3} {
+				variants = append(variants, post{name: fmt.Sprintf("thr .85 sil %d ms %d smooth %d", sil*20, ms*20, sm), on: 0.85, off: 0.85, minSpeech: ms, minSilence: sil, smooth: sm})
+			}
+		}
 	}
 	// Compensating the measured bias: ends come a median 24 ms late.
 	for _, shiftMs := range []int64{-10, -20, -40} {
