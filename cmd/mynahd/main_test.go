@@ -24,6 +24,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/mynah-speech/mynah"
 )
 
 // syncBuffer is a stderr the test can read while run writes to it.
@@ -103,6 +105,30 @@ func TestUsage(t *testing.T) {
 		}
 		if !strings.Contains(stderr.String(), "mynahd -h") && !strings.Contains(stderr.String(), "usage:") {
 			t.Errorf("%q: no usage hint: %s", args, stderr.String())
+		}
+	}
+}
+
+// TestVADFlag checks that --vad takes transcribe's values and sets the
+// recognizer as transcribe does, so both answer alike for one file.
+func TestVADFlag(t *testing.T) {
+	for _, c := range []struct {
+		flag string
+		on   bool
+		kind mynah.VADKind
+	}{
+		{"on", true, mynah.VADLearned},
+		{"learned", true, mynah.VADLearned},
+		{"energy", true, mynah.VADEnergy},
+		{"off", false, mynah.VADLearned},
+	} {
+		o, err := parseArgs([]string{"--vad", c.flag}, io.Discard)
+		if err != nil {
+			t.Errorf("--vad %s: %v", c.flag, err)
+			continue
+		}
+		if cfg := o.recognizerConfig(); cfg.VAD != c.on || cfg.VADKind != c.kind {
+			t.Errorf("--vad %s: VAD %v kind %q, want %v %q", c.flag, cfg.VAD, cfg.VADKind, c.on, c.kind)
 		}
 	}
 }

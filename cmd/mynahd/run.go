@@ -109,7 +109,7 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.modelPath, "model", "", "acoustic model file (default: the embedded English model)")
 	fs.StringVar(&o.lmPath, "lm", "", "language model file, or none (default: the embedded English LM)")
 	fs.IntVar(&o.beam, "beam", 0, "beam width (0: the decoder's default; 1: greedy), as transcribe --beam")
-	fs.StringVar(&o.vad, "vad", "on", "cut long recordings in pauses with voice activity detection: on or off, as transcribe --vad")
+	fs.StringVar(&o.vad, "vad", "on", "cut long recordings in pauses with voice activity detection, as transcribe --vad: on (the learned detector), learned, energy (the energy baseline) or off")
 	fs.BoolVar(&o.raw, "raw", false, "plain normalised words: no punctuation or casing, as transcribe --raw")
 	fs.IntVar(&o.threads, "threads", 1, "threads per request (0: one per CPU); workers already run requests in parallel")
 	fs.Var((*mynah.HotwordList)(&o.hotwords), "hotword", `boost a phrase in every request: "phrase[:weight]" (repeatable)`)
@@ -139,8 +139,10 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
 	}
-	if o.vad != "on" && o.vad != "off" {
-		return o, fmt.Errorf("%w: --vad %q: want on or off", errUsage, o.vad)
+	switch o.vad {
+	case "on", "off", "learned", "energy":
+	default:
+		return o, fmt.Errorf("%w: --vad %q: want on, learned, energy or off", errUsage, o.vad)
 	}
 	if o.logFormat != "text" && o.logFormat != "json" {
 		return o, fmt.Errorf("%w: --log-format %q: want text or json", errUsage, o.logFormat)
@@ -160,6 +162,30 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 		return o, fmt.Errorf("%w: --partial-interval cannot be negative", errUsage)
 	}
 	return o, nil
+}
+
+// recognizerConfig is the recognizer the flags ask for, built as
+// transcribe builds it from the flags of the same names.
+func (o options) recognizerConfig() mynah.Config {
+	return mynah.Config{
+		ModelPath: o.modelPath,
+		LMPath:    o.lmPath,
+		Beam:      o.beam,
+		Hotwords:  o.hotwords,
+		Threads:   o.threads,
+		VAD:       o.vad != "off",
+		VADKind:   vadKind(o.vad),
+		Raw:       o.raw,
+	}
+}
+
+// vadKind maps --vad to the recognizer's detector as transcribe does: "on"
+// is the default (learned) one.
+func vadKind(flag string) mynah.VADKind {
+	if flag == "energy" {
+		return mynah.VADEnergy
+	}
+	return mynah.VADLearned
 }
 
 // isLoopback reports whether a listen address only takes local clients.
@@ -228,16 +254,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	srv, err := server.New(server.Config{
-		Synthesizer: synth,
-		Recognizer: mynah.Config{
-			ModelPath: o.modelPath,
-			LMPath:    o.lmPath,
-			Beam:      o.beam,
-			Hotwords:  o.hotwords,
-			Threads:   o.threads,
-			VAD:       o.vad == "on",
-			Raw:       o.raw,
-		},
+		Synthesizer:       synth,
+		Recognizer:        o.recognizerConfig(),
 		APIKeys:           keys,
 		Workers:           o.workers,
 		Queue:             o.queue,
