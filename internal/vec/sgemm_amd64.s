@@ -143,7 +143,7 @@ TEXT ·sgemmKernel1x16AVX2(SB), NOSPLIT, $0-64
 	JZ         sgemmKernel1x16AVX2_tail
 
 sgemmKernel1x16AVX2_loop4:
-	PREFETCHT0   128(AX)
+	PREFETCHT0   384(AX)
 	VMOVUPS      (SI), Y2
 	VMOVUPS      32(SI), Y3
 	VBROADCASTSS (AX), Y4
@@ -309,7 +309,7 @@ TEXT ·sgemmKernel2x16AVX2(SB), NOSPLIT, $0-64
 	JZ         sgemmKernel2x16AVX2_tail
 
 sgemmKernel2x16AVX2_loop4:
-	PREFETCHT0   256(AX)
+	PREFETCHT0   768(AX)
 	VMOVUPS      (DI), Y4
 	VMOVUPS      32(DI), Y5
 	VBROADCASTSS (AX), Y6
@@ -564,7 +564,7 @@ TEXT ·sgemmKernel3x16AVX2(SB), NOSPLIT, $0-64
 	JZ         sgemmKernel3x16AVX2_tail
 
 sgemmKernel3x16AVX2_loop4:
-	PREFETCHT0   384(AX)
+	PREFETCHT0   1152(AX)
 	VMOVUPS      (DI), Y6
 	VMOVUPS      32(DI), Y7
 	VBROADCASTSS (AX), Y8
@@ -908,7 +908,7 @@ TEXT ·sgemmKernel4x16AVX2(SB), NOSPLIT, $0-64
 	JZ         sgemmKernel4x16AVX2_tail
 
 sgemmKernel4x16AVX2_loop4:
-	PREFETCHT0   512(AX)
+	PREFETCHT0   1536(AX)
 	VMOVUPS      (DI), Y8
 	VMOVUPS      32(DI), Y9
 	VBROADCASTSS (AX), Y10
@@ -1341,7 +1341,7 @@ TEXT ·sgemmKernel5x16AVX2(SB), NOSPLIT, $0-64
 	JZ         sgemmKernel5x16AVX2_tail
 
 sgemmKernel5x16AVX2_loop4:
-	PREFETCHT0   640(AX)
+	PREFETCHT0   1920(AX)
 	VMOVUPS      (DI), Y10
 	VMOVUPS      32(DI), Y11
 	VBROADCASTSS (AX), Y12
@@ -1863,7 +1863,7 @@ TEXT ·sgemmKernel6x16AVX2(SB), NOSPLIT, $0-64
 	JZ         sgemmKernel6x16AVX2_tail
 
 sgemmKernel6x16AVX2_loop4:
-	PREFETCHT0   768(AX)
+	PREFETCHT0   2304(AX)
 	VMOVUPS      (DI), Y12
 	VMOVUPS      32(DI), Y13
 	VBROADCASTSS (AX), Y14
@@ -2474,7 +2474,7 @@ sgemmKernel6x16PanelsAVX2_panel:
 	JZ         sgemmKernel6x16PanelsAVX2_tail
 
 sgemmKernel6x16PanelsAVX2_loop4:
-	PREFETCHT0   768(CX)
+	PREFETCHT0   2304(CX)
 	VMOVUPS      (R8), Y12
 	VMOVUPS      32(R8), Y13
 	VBROADCASTSS (CX), Y14

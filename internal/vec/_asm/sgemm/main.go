@@ -136,8 +136,9 @@ func sgemmKernelPanels(mr int, table expTable, panels bool) {
 	SHRQ(Imm(2), n4)
 	JZ(LabelRef(name + "_tail"))
 	Label(name + "_loop4")
-	// The A panels stream from L2; fetch a few hundred bytes ahead.
-	PREFETCHT0(Mem{Base: pa, Disp: 4 * mr * 32})
+	// The A panels stream from L2; fetch 96 k-steps ahead (32 measured
+	// ~0.5% slower at 256³, and the same at 512³).
+	PREFETCHT0(Mem{Base: pa, Disp: 4 * mr * 96})
 	for u := 0; u < unroll; u++ {
 		step(u)
 	}
