@@ -2,34 +2,12 @@ package acoustic
 
 import (
 	"bytes"
-	"hash/fnv"
-	"math"
-	"slices"
 	"testing"
 
 	"github.com/mynah-speech/mynah/nn"
+	"github.com/mynah-speech/mynah/nn/nntest"
 	"github.com/mynah-speech/mynah/nn/safetensors"
 )
-
-// paramsHash is an FNV-1a hash of the names, shapes and value bits of ps.
-func paramsHash(ps []*nn.Param) uint64 {
-	h := fnv.New64a()
-	var b [4]byte
-	put := func(u uint32) {
-		b = [4]byte{byte(u), byte(u >> 8), byte(u >> 16), byte(u >> 24)}
-		h.Write(b[:])
-	}
-	for _, p := range ps {
-		h.Write([]byte(p.Name))
-		for _, d := range p.Shape {
-			put(uint32(d))
-		}
-		for _, v := range p.Value {
-			put(math.Float32bits(v))
-		}
-	}
-	return h.Sum64()
-}
 
 // TestNewIsUnchanged pins the weights New draws from a seed (hashes taken
 // from the code before Load stopped calling New): Load now builds the
@@ -51,7 +29,7 @@ func TestNewIsUnchanged(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := paramsHash(m.Params()); got != tc.want {
+		if got := nntest.ParamsHash(m.Params()); got != tc.want {
 			t.Errorf("%s: New(seed %d) weights hash %#x, want %#x", tc.name, tc.seed, got, tc.want)
 		}
 	}
@@ -74,30 +52,6 @@ func TestLoadIsBitExact(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, want := len(back.Params()), len(m.Params()); got != want {
-			t.Fatalf("%s: %d params loaded, %d saved", dtype, got, want)
-		}
-		for i, p := range back.Params() {
-			q := m.Params()[i]
-			if p.Name != q.Name || !slices.Equal(p.Shape, q.Shape) {
-				t.Fatalf("%s: param %d is %s %v, saved %s %v", dtype, i, p.Name, p.Shape, q.Name, q.Shape)
-			}
-			want := q.Value
-			if dtype != safetensors.F32 {
-				enc, err := safetensors.EncodeFloat32(nil, dtype, q.Value)
-				if err != nil {
-					t.Fatal(err)
-				}
-				want = make([]float32, len(q.Value))
-				if err := safetensors.DecodeFloat32(want, dtype, enc); err != nil {
-					t.Fatal(err)
-				}
-			}
-			for j, v := range p.Value {
-				if math.Float32bits(v) != math.Float32bits(want[j]) {
-					t.Fatalf("%s: %s[%d] = %v, saved %v", dtype, p.Name, j, v, want[j])
-				}
-			}
-		}
+		nntest.CheckLoaded(t, string(dtype), back.Params(), m.Params(), dtype)
 	}
 }
