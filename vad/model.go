@@ -172,6 +172,25 @@ type Model struct {
 // uniform, as PyTorch initialises convolutions): the starting point of
 // training.
 func NewModel(cfg ModelConfig, seed uint64) (*Model, error) {
+	m, err := newUninitialised(cfg)
+	if err != nil {
+		return nil, err
+	}
+	rng := nn.NewRand(seed)
+	// Params come in (weight, bias) pairs; a bias is drawn with its
+	// weight's fan-in, as PyTorch does.
+	for i := 0; i < len(m.params); i += 2 {
+		fanIn, _ := nn.Fans(m.params[i].Shape)
+		nn.InitKaimingUniform(m.params[i], rng, fanIn)
+		nn.InitKaimingUniform(m.params[i+1], rng, fanIn)
+	}
+	m.Prepare()
+	return m, nil
+}
+
+// newUninitialised builds a model of cfg with zero weights, drawing no
+// random numbers: LoadModel fills them from the file.
+func newUninitialised(cfg ModelConfig) (*Model, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -202,15 +221,6 @@ func NewModel(cfg ModelConfig, seed uint64) (*Model, error) {
 	m.outW = nn.NewParam("out.w", 1, C)
 	m.outB = nn.NewParam("out.b", 1)
 	m.params = append(m.params, m.outW, m.outB)
-	rng := nn.NewRand(seed)
-	// Params come in (weight, bias) pairs; a bias is drawn with its
-	// weight's fan-in, as PyTorch does.
-	for i := 0; i < len(m.params); i += 2 {
-		fanIn, _ := nn.Fans(m.params[i].Shape)
-		nn.InitKaimingUniform(m.params[i], rng, fanIn)
-		nn.InitKaimingUniform(m.params[i+1], rng, fanIn)
-	}
-	m.Prepare()
 	return m, nil
 }
 
@@ -405,7 +415,7 @@ func LoadModel(data []byte) (*Model, error) {
 	if err := f.UnmarshalConfig(&cfg); err != nil {
 		return nil, fmt.Errorf("vad: load model config: %w", err)
 	}
-	m, err := NewModel(cfg, 0)
+	m, err := newUninitialised(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("vad: load model: %w", err)
 	}
