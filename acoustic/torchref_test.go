@@ -49,17 +49,10 @@ type torchRefMeta struct {
 }
 
 func torchRefConfig() Config {
-	cfg := DefaultConfig()
+	cfg := tinyConfig()
 	cfg.Name = "torchref"
-	cfg.Mels = 16
-	cfg.ConvChannels = [2]int{4, 8}
 	cfg.FreqAttentionHeads = 2
-	cfg.Dim = 16
-	cfg.Heads = 2
-	cfg.FFMult = 2
-	cfg.Blocks = 2
 	cfg.ConvKernel = 5
-	cfg.Dropout = 0
 	cfg.PhoneVocab = []string{"<blank>", "AA", "B", "K", "S"}
 	cfg.PhoneHeadBlock = 1
 	return cfg

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/mynah-speech/mynah"
+	"github.com/mynah-speech/mynah/cmd/internal/vadflag"
 	"github.com/mynah-speech/mynah/server"
 )
 
@@ -30,6 +31,8 @@ type options struct {
 	lmPath       string
 	beam         int
 	vad          string
+	vadOn        bool          // --vad parsed: segment by voice activity
+	vadKind      mynah.VADKind // --vad parsed: with this detector
 	raw          bool
 	threads      int
 	hotwords     []mynah.Hotword
@@ -109,7 +112,7 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.modelPath, "model", "", "acoustic model file (default: the embedded English model)")
 	fs.StringVar(&o.lmPath, "lm", "", "language model file, or none (default: the embedded English LM)")
 	fs.IntVar(&o.beam, "beam", 0, "beam width (0: the decoder's default; 1: greedy), as transcribe --beam")
-	fs.StringVar(&o.vad, "vad", "on", "cut long recordings in pauses with voice activity detection, as transcribe --vad: on (the learned detector), learned, energy (the energy baseline) or off")
+	fs.StringVar(&o.vad, "vad", "on", vadflag.Usage)
 	fs.BoolVar(&o.raw, "raw", false, "plain normalised words: no punctuation or casing, as transcribe --raw")
 	fs.IntVar(&o.threads, "threads", 1, "threads per request (0: one per CPU); workers already run requests in parallel")
 	fs.Var((*mynah.HotwordList)(&o.hotwords), "hotword", `boost a phrase in every request: "phrase[:weight]" (repeatable)`)
@@ -139,10 +142,9 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
 	}
-	switch o.vad {
-	case "on", "off", "learned", "energy":
-	default:
-		return o, fmt.Errorf("%w: --vad %q: want on, learned, energy or off", errUsage, o.vad)
+	var err error
+	if o.vadOn, o.vadKind, err = vadflag.Parse(o.vad); err != nil {
+		return o, fmt.Errorf("%w: %w", errUsage, err)
 	}
 	if o.logFormat != "text" && o.logFormat != "json" {
 		return o, fmt.Errorf("%w: --log-format %q: want text or json", errUsage, o.logFormat)
@@ -173,19 +175,10 @@ func (o options) recognizerConfig() mynah.Config {
 		Beam:      o.beam,
 		Hotwords:  o.hotwords,
 		Threads:   o.threads,
-		VAD:       o.vad != "off",
-		VADKind:   vadKind(o.vad),
+		VAD:       o.vadOn,
+		VADKind:   o.vadKind,
 		Raw:       o.raw,
 	}
-}
-
-// vadKind maps --vad to the recognizer's detector as transcribe does: "on"
-// is the default (learned) one.
-func vadKind(flag string) mynah.VADKind {
-	if flag == "energy" {
-		return mynah.VADEnergy
-	}
-	return mynah.VADLearned
 }
 
 // isLoopback reports whether a listen address only takes local clients.

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/mynah-speech/mynah"
+	"github.com/mynah-speech/mynah/cmd/internal/vadflag"
 )
 
 // options are the parsed command-line flags.
@@ -29,6 +30,8 @@ type options struct {
 	threads      int
 	progress     string
 	vad          string
+	vadOn        bool          // --vad parsed: segment by voice activity
+	vadKind      mynah.VADKind // --vad parsed: with this detector
 	shardSpec    string
 	shardIndex   int
 	shardCount   int
@@ -58,7 +61,7 @@ func newFlagSet(o *options, stderr io.Writer) *flag.FlagSet {
 	fs.IntVar(&o.jobs, "j", 1, "transcribe N files concurrently (output stays in input order)")
 	fs.IntVar(&o.threads, "threads", 0, "threads per file (0: automatic)")
 	fs.StringVar(&o.progress, "progress", "auto", "progress bar on stderr: auto, always or never")
-	fs.StringVar(&o.vad, "vad", "on", "cut long recordings in pauses with voice activity detection: on (the learned detector), learned, energy (the energy baseline) or off")
+	fs.StringVar(&o.vad, "vad", "on", vadflag.Usage)
 	fs.StringVar(&o.shardSpec, "shard", "", "process only shard I of N (I/N, 0-based), by FNV-1a-64 of the path")
 	fs.BoolVar(&o.raw, "raw", false, "plain normalised words: no punctuation or casing")
 	fs.BoolVar(&o.emotion, "emotion", false, `tag the emotion of each file and segment: an "emotion" object in --format json (models/EMOTION.md; the weights are for non-commercial use)`)
@@ -106,10 +109,9 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 	default:
 		return o, fmt.Errorf("%w: --progress %q: want auto, always or never", errUsage, o.progress)
 	}
-	switch o.vad {
-	case "on", "off", "learned", "energy":
-	default:
-		return o, fmt.Errorf("%w: --vad %q: want on, learned, energy or off", errUsage, o.vad)
+	var err error
+	if o.vadOn, o.vadKind, err = vadflag.Parse(o.vad); err != nil {
+		return o, fmt.Errorf("%w: %w", errUsage, err)
 	}
 	if o.jobs < 1 {
 		return o, fmt.Errorf("%w: -j %d: want at least 1", errUsage, o.jobs)

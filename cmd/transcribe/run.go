@@ -65,8 +65,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		NBest:     o.nbest,
 		Hotwords:  o.hotwords,
 		Threads:   o.threads,
-		VAD:       o.vad != "off",
-		VADKind:   vadKind(o.vad),
+		VAD:       o.vadOn,
+		VADKind:   o.vadKind,
 		Raw:       o.raw,
 		Emotion:   o.emotion,
 	})
@@ -295,13 +295,4 @@ func writeFileAtomic(name string, data []byte) error {
 		return fmt.Errorf("write %s: %w", name, err)
 	}
 	return nil
-}
-
-// vadKind maps --vad to the recognizer's detector: "on" is the default
-// (learned) one.
-func vadKind(flag string) mynah.VADKind {
-	if flag == "energy" {
-		return mynah.VADEnergy
-	}
-	return mynah.VADLearned
 }
