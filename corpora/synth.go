@@ -121,6 +121,15 @@ type SynthConfig struct {
 	Exclude map[string]bool
 	// Sentences bound the sentence length.
 	Sentences SentenceOptions
+	// Texts, when set, are the prompts to read instead of book sentences:
+	// used in order, repeats kept, Exclude not applied (a closed vocabulary
+	// such as DigitPrompts' repeats by design; the exclusion guards against
+	// dev sentences, which prompts of this kind are not). Utterances caps
+	// how many are made.
+	Texts []string
+	// Corpus labels the entries (default "synth"); a family of its own
+	// (say "synthdigits") lets training cap its share apart from the books.
+	Corpus string
 	// Normalize makes the label; nil means text.Normalize.
 	Normalize func(string) string
 	// Workers is how many engine processes run at once (default 1).
@@ -128,7 +137,7 @@ type SynthConfig struct {
 }
 
 func (c *SynthConfig) defaults() error {
-	if c.TextDir == "" {
+	if c.TextDir == "" && len(c.Texts) == 0 {
 		return errors.New("synth: no TextDir")
 	}
 	if c.Batch == "" {
@@ -163,6 +172,12 @@ func (c *SynthConfig) defaults() error {
 	}
 	if c.Normalize == nil {
 		c.Normalize = Options{}.normalize
+	}
+	if c.Corpus == "" {
+		c.Corpus = "synth"
+	}
+	if len(c.Texts) > 0 && c.Utterances > len(c.Texts) {
+		c.Utterances = len(c.Texts)
 	}
 	return nil
 }
@@ -304,11 +319,14 @@ func Synthesize(ctx context.Context, cfg SynthConfig, dir string, progress io.Wr
 	}
 	st.Resumed = len(done)
 
-	sents, err := BookSentences(cfg.TextDir, cfg.Sentences)
-	if err != nil {
-		return "", st, fmt.Errorf("synth sentences: %w", err)
+	sents, picked := cfg.Texts, cfg.Texts[:min(len(cfg.Texts), cfg.Utterances)]
+	if len(cfg.Texts) == 0 {
+		sents, err = BookSentences(cfg.TextDir, cfg.Sentences)
+		if err != nil {
+			return "", st, fmt.Errorf("synth sentences: %w", err)
+		}
+		picked = PickSentences(sents, cfg.Utterances, cfg.Seed, cfg.Exclude, cfg.Normalize)
 	}
-	picked := PickSentences(sents, cfg.Utterances, cfg.Seed, cfg.Exclude, cfg.Normalize)
 	if progress != nil {
 		fmt.Fprintf(progress, "synth %s: %d candidate sentences, %d picked, %d already made (%.2f h), %d voices\n",
 			cfg.Batch, len(sents), len(picked), len(done), doneSeconds/3600, len(cfg.Voices))
@@ -493,7 +511,7 @@ func (c *SynthConfig) synthesizeOne(ctx context.Context, j synthJob, wavDir stri
 	}
 	return Entry{
 		ID: j.id, Audio: filepath.Join("wav", j.id+".wav"), Duration: math.Round(dur*1000) / 1000,
-		Text: c.Normalize(j.raw), RawText: j.raw, Speaker: j.voice.String(), Corpus: "synth",
+		Text: c.Normalize(j.raw), RawText: j.raw, Speaker: j.voice.String(), Corpus: c.Corpus,
 		Gender: j.voice.Gender, Voice: desc,
 	}, cpu, nil
 }

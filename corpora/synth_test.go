@@ -195,3 +195,65 @@ func TestFestivalProcess(t *testing.T) {
 		t.Error("a quote in the output path was accepted")
 	}
 }
+
+func TestDigitPrompts(t *testing.T) {
+	a, b := DigitPrompts(40, 3), DigitPrompts(40, 3)
+	if len(a) != 40 {
+		t.Fatalf("got %d prompts, want 40", len(a))
+	}
+	counts := map[string]int{}
+	for i, p := range a {
+		if p != b[i] {
+			t.Fatalf("prompt %d differs between runs: %q vs %q", i, p, b[i])
+		}
+		n := len(strings.Fields(p))
+		if i < 20 {
+			counts[p]++
+			if n != 1 {
+				t.Errorf("prompt %d = %q, want one digit", i, p)
+			}
+		} else if n < 2 || n > 5 {
+			t.Errorf("prompt %d = %q, want 2-5 digits", i, p)
+		}
+	}
+	for _, w := range digitWords {
+		if counts[w] != 2 {
+			t.Errorf("single %q appears %d times, want 2", w, counts[w])
+		}
+	}
+	if len(DigitPrompts(0, 1)) != 0 || len(DigitPrompts(-1, 1)) != 0 {
+		t.Error("no prompts wanted, some made")
+	}
+}
+
+// TestSynthesizeTexts reads given prompts (repeats kept) under a corpus
+// label of their own.
+func TestSynthesizeTexts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a TTS engine")
+	}
+	if _, err := exec.LookPath("espeak-ng"); err != nil {
+		t.Skip("espeak-ng not installed: bash ../shared/bench/install-peers.sh")
+	}
+	dir := t.TempDir()
+	cfg := SynthConfig{Batch: "d1", Seed: 1, Utterances: 5, Texts: []string{"seven", "seven", "one two"}, Corpus: "synthdigits",
+		Voices: []Voice{{"espeak-ng", "en-us", "m", 22050, true, true}}}
+	path, st, err := Synthesize(context.Background(), cfg, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	es, err := ReadManifestFile(path)
+	if err != nil || st.Made != 3 || len(es) != 3 {
+		t.Fatalf("made %d, manifest %d entries, %v", st.Made, len(es), err)
+	}
+	got := map[string]int{}
+	for _, e := range es {
+		got[e.Text]++
+		if e.Corpus != "synthdigits" || Family(e.Corpus) != "synthdigits" {
+			t.Errorf("entry %s: corpus %q", e.ID, e.Corpus)
+		}
+	}
+	if got["seven"] != 2 || got["one two"] != 1 {
+		t.Errorf("texts %v", got)
+	}
+}
