@@ -49,6 +49,8 @@ func runASR(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&opts.Model.Blocks, "blocks", opts.Model.Blocks, "number of blocks")
 	fs.IntVar(&opts.Model.Heads, "heads", opts.Model.Heads, "attention heads")
 	fs.StringVar(&opts.Model.Name, "name", opts.Model.Name, "model name")
+	fs.IntVar(&opts.Model.FreqAttentionHeads, "freq-attention-heads", opts.Model.FreqAttentionHeads, "heads of the attention over frequency (0: none; ablation)")
+	fs.BoolVar(&opts.Model.TimeAttention, "time-attention", opts.Model.TimeAttention, "self-attention over time (false: conv blocks only; ablation)")
 	noAugment := fs.Bool("no-augment", false, "turn off every augmentation (waveform and SpecAugment)")
 	fs.IntVar(&opts.InterBlock, "inter-block", opts.InterBlock, "intermediate CTC loss on this block's output (0: off)")
 	fs.Float64Var(&opts.InterWeight, "inter-weight", opts.InterWeight, "weight of the intermediate CTC loss")
