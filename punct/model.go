@@ -73,6 +73,15 @@ func (l Layer) right() int { return l.LookAhead }
 type Decision struct {
 	MarkBias [NumMarks]float32 `json:"mark_bias"`
 	CaseBias [NumCases]float32 `json:"case_bias"`
+	// OpenerBias is added to the Question score of a word whose winning
+	// mark ends a sentence, when that sentence opened with a question
+	// word (a wh-word or an auxiliary: "where ...", "is it ...", or one
+	// after a leading "and", "but", "well", "oh"...: "and why ..."). A
+	// question is told by its first words, which can lie beyond the
+	// encoder's reach or be outweighed by the words near its end; the
+	// shift turns such a sentence's period into a question mark. Zero
+	// leaves the scores' choice alone.
+	OpenerBias float32 `json:"opener_bias,omitempty"`
 }
 
 // Config is the tagger's shape, vocabulary and decision rule. It is
@@ -501,20 +510,63 @@ func grow(b []float32, n int) []float32 {
 // Decode labels words from their scores (as Scores returns them) with the
 // decision d. Casing follows two rules on top of the scores: the first
 // word, and a word after a predicted period, start with a capital.
-// atStart says whether words[0] begins a text.
+// atStart says whether words[0] begins a text; when it does not, the
+// sentence in progress is taken as not opened by a question word
+// (Decision.OpenerBias).
 func Decode(words []string, scores []float32, d Decision, prev Mark, atStart bool) []Token {
+	st := decodeState{prev: prev, atStart: atStart}
+	return st.decode(words, scores, d)
+}
+
+// decodeState is what deciding a word needs to know of the words before
+// it; a Stream keeps it between calls.
+type decodeState struct {
+	prev    Mark // mark after the word before
+	atStart bool // the next word begins a text
+	// sentenceWords counts the words of the sentence in progress (up to
+	// 2), leadWord says its first word is a lead-in ("and", "well"), and
+	// opener that it opened with a question word.
+	sentenceWords int
+	leadWord      bool
+	opener        bool
+}
+
+func (st *decodeState) decode(words []string, scores []float32, d Decision) []Token {
 	out := make([]Token, len(words))
 	for i, w := range words {
+		w = lowerASCII(w)
+		if st.atStart || st.prev.EndsSentence() {
+			st.sentenceWords, st.leadWord, st.opener = 0, false, false
+		}
+		switch st.sentenceWords {
+		case 0:
+			st.opener, st.leadWord = questionOpeners[w], leadWords[w]
+		case 1:
+			st.opener = st.opener || (st.leadWord && questionOpeners[w])
+		}
+		st.sentenceWords = min(st.sentenceWords+1, 2)
+
 		row := scores[i*numOutputs : (i+1)*numOutputs]
 		mark := Mark(argmax(row[:NumMarks], d.MarkBias[:]))
+		if d.OpenerBias != 0 && st.opener && mark != Question && mark.EndsSentence() &&
+			row[Question]+d.MarkBias[Question]+d.OpenerBias > row[mark]+d.MarkBias[mark] {
+			mark = Question
+		}
 		c := Case(argmax(row[NumMarks:], d.CaseBias[:]))
-		if c == Lower && ((i == 0 && atStart) || prev == Period) {
+		if c == Lower && (st.atStart || st.prev == Period) {
 			c = Capitalized
 		}
-		out[i] = Token{Word: lowerASCII(w), Case: c, Mark: mark}
-		prev = mark
+		out[i] = Token{Word: w, Case: c, Mark: mark}
+		st.prev, st.atStart = mark, false
 	}
 	return out
+}
+
+// leadWords may come before the question word that opens a question: "and
+// why ...", "well, is it ...".
+var leadWords = map[string]bool{
+	"and": true, "but": true, "so": true, "well": true, "oh": true, "then": true,
+	"now": true, "or": true, "ah": true, "yes": true, "no": true,
 }
 
 func argmax(x, bias []float32) int {
@@ -532,7 +584,8 @@ func argmax(x, bias []float32) int {
 // a sentence) and adds no final mark.
 func (m *Model) Predict(v Variant, words []string) []Token {
 	s := m.scores(nil, v, words)
-	return Decode(words, s, m.cfg.decision(v), None, true)
+	st := decodeState{atStart: true}
+	return st.decode(words, s, m.cfg.decision(v))
 }
 
 // Apply returns words as a person would write them, one display word per

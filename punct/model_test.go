@@ -197,6 +197,40 @@ func TestDecode(t *testing.T) {
 	}
 }
 
+// OpenerBias turns a sentence's period into a question mark when the
+// sentence opened with a question word, and only then.
+func TestDecodeOpenerBias(t *testing.T) {
+	d := Decision{OpenerBias: 2}
+	for _, tc := range []struct{ text, want string }{
+		// No rule capitalises after a question mark ("Why? said he."):
+		// the case head decides, here lower.
+		{"where is it it is here", "Where is it? it is here."},
+		{"and why not it is here", "And why not? it is here."},
+		{"it is there is it here", "It is there. Is it here?"},
+	} {
+		words := strings.Fields(tc.text)
+		scores := make([]float32, len(words)*numOutputs)
+		for i := range words {
+			scores[i*numOutputs+int(None)] = 5
+		}
+		// Sentence ends after words 3 and 6, a period by 1 over a question.
+		for _, i := range []int{2, 5} {
+			if i < len(words) {
+				scores[i*numOutputs+int(Period)] = 6
+				scores[i*numOutputs+int(Question)] = 5
+			}
+		}
+		toks := Decode(words, scores, d, None, true)
+		endText(toks)
+		if got := Render(toks); got != tc.want {
+			t.Errorf("%q: got %q, want %q", tc.text, got, tc.want)
+		}
+		if got := Render(Decode(words, scores, Decision{}, None, true)); strings.Contains(got, "?") {
+			t.Errorf("%q without the bias: %q", tc.text, got)
+		}
+	}
+}
+
 func TestApplyKeepsWords(t *testing.T) {
 	m := tinyModel(t)
 	words := someWords(33)

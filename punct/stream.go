@@ -9,14 +9,13 @@ type Stream struct {
 	m       *Model
 	words   []string // left context, then words not yet labelled
 	pending int      // index in words of the first unlabelled word
-	prev    Mark     // mark of the last labelled word
-	atStart bool     // the next labelled word starts a text
+	state   decodeState
 	scores  []float32
 }
 
 // NewStream starts a live text.
 func (m *Model) NewStream() *Stream {
-	return &Stream{m: m, atStart: true}
+	return &Stream{m: m, state: decodeState{atStart: true}}
 }
 
 // LookAhead returns how many words a Stream waits for before labelling a
@@ -39,7 +38,7 @@ func (s *Stream) Flush() []string {
 		endText(toks)
 	}
 	s.words, s.pending = s.words[:0], 0
-	s.prev, s.atStart = None, true
+	s.state = decodeState{atStart: true}
 	return display(toks)
 }
 
@@ -60,8 +59,7 @@ func (s *Stream) label(upto int) []Token {
 		return nil
 	}
 	s.scores = s.m.scores(s.scores, Streaming, s.words)
-	toks := Decode(s.words[s.pending:upto], s.scores[s.pending*numOutputs:], s.m.cfg.StreamDecision, s.prev, s.atStart)
-	s.prev, s.atStart = toks[len(toks)-1].Mark, false
+	toks := s.state.decode(s.words[s.pending:upto], s.scores[s.pending*numOutputs:], s.m.cfg.StreamDecision)
 	s.pending = upto
 	if keep := s.m.cfg.Context(Streaming); s.pending > keep {
 		drop := s.pending - keep

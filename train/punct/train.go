@@ -49,6 +49,8 @@ type options struct {
 	Arch        string  // punct.ArchLinear or "cnn"
 	Epochs      int     // linear: passes over the training words
 	LinearLR    float64 // linear: AdaGrad step size
+	Retune      string  // a model file to re-tune and score instead of training
+	NoTest      bool    // score only the dev books
 	Dim         int     // cnn: embedding width (a new run only)
 	Channels    int     // cnn: convolution width (a new run only)
 	Log         io.Writer
@@ -88,6 +90,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.Arch, "arch", o.Arch, "model: linear (hashed n-gram features, CPU-minutes to train) or cnn (dilated convolutions, CPU-hours)")
 	fs.IntVar(&o.Dim, "dim", 0, "cnn: embedding width, a new run only (0: punct.DefaultConfig's)")
 	fs.IntVar(&o.Channels, "channels", 0, "cnn: convolution width, a new run only (0: punct.DefaultConfig's)")
+	fs.StringVar(&o.Retune, "retune", "", "tune the decision of this model file on the dev books and score it, instead of training (writes --out if set)")
+	fs.BoolVar(&o.NoTest, "no-test", false, "score only the dev books (model selection; the test books are scored once, for the card)")
 	fs.IntVar(&o.Epochs, "epochs", o.Epochs, "linear: passes over the training words")
 	fs.Float64Var(&o.LinearLR, "linear-lr", o.LinearLR, "linear: AdaGrad step size")
 	if err := fs.Parse(args); err != nil {
@@ -301,6 +305,21 @@ func train(ctx context.Context, o options) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
+	if o.Retune != "" {
+		blob, err := os.ReadFile(o.Retune)
+		if err != nil {
+			return result{}, fmt.Errorf("train punct: %w", err)
+		}
+		m, err := punct.Load(blob)
+		if err != nil {
+			return result{}, fmt.Errorf("train punct: %s: %w", o.Retune, err)
+		}
+		report, err := finish(m, nil, data, o)
+		if err != nil {
+			return result{}, err
+		}
+		return result{Finished: true, Report: report}, nil
+	}
 	if o.Arch == punct.ArchLinear {
 		return trainLinear(ctx, o, data)
 	}
@@ -446,28 +465,49 @@ func train(ctx context.Context, o options) (result, error) {
 	return result{Step: prog.Step, Finished: true, Report: report}, nil
 }
 
-// finish tunes the decision biases of both variants on the dev books,
-// scores the test books, and writes the model and its report.
+// finish quantises the model to int8, tunes the decision of both
+// variants on the dev books, scores the dev books (and the test books
+// unless o.NoTest), and writes the model and its report: to the work
+// folder and o.Out after training, to o.Out only when retuning a model
+// file (o.Retune).
 func finish(m *punct.Model, ema *nn.EMA, data *corpus, o options) (string, error) {
 	if ema != nil {
 		if err := ema.CopyTo(m.Params()); err != nil {
 			return "", err
 		}
 	}
+	// The decision is tuned on the weights that ship: int8 moves the
+	// scores enough to move the best biases.
+	var buf bytes.Buffer
+	if err := m.Write(&buf, safetensors.I8); err != nil {
+		return "", fmt.Errorf("train punct: write model: %w", err)
+	}
+	m, err := punct.Load(buf.Bytes())
+	if err != nil {
+		return "", fmt.Errorf("train punct: reload int8 model: %w", err)
+	}
 	var rep strings.Builder
 	fmt.Fprintf(&rep, "test books: %s\ndev books: %s\n", strings.Join(data.TestBooks, " "), strings.Join(data.DevBooks, " "))
 	for _, v := range []punct.Variant{punct.Full, punct.Streaming} {
 		d := tune(m, v, data.Dev)
 		m = m.WithDecision(v, d)
-		s := evaluate(m, v, data.Test)
-		fmt.Fprintf(&rep, "\n%s variant (look-ahead %d words), mark biases %v, on %d test words:\n%s\n", v, m.Config().LookAhead(v), d.MarkBias, s.Words, s)
+		s := evaluate(m, v, data.Dev)
+		fmt.Fprintf(&rep, "\n%s variant (look-ahead %d words), mark biases %v, opener bias %v\non %d dev words (tuned there):\n%s\n",
+			v, m.Config().LookAhead(v), d.MarkBias, d.OpenerBias, s.Words, s)
+		if !o.NoTest {
+			s := evaluate(m, v, data.Test)
+			fmt.Fprintf(&rep, "on %d test words:\n%s\n", s.Words, s)
+		}
 	}
-	var buf bytes.Buffer
+	buf.Reset()
 	if err := m.Write(&buf, safetensors.I8); err != nil {
 		return "", fmt.Errorf("train punct: write model: %w", err)
 	}
 	fmt.Fprintf(&rep, "\nmodel: %d bytes (int8 weights)\n", buf.Len())
-	paths := []string{filepath.Join(o.WorkDir, modelFile)}
+	var paths []string
+	if o.Retune == "" {
+		paths = append(paths, filepath.Join(o.WorkDir, modelFile))
+	}
 	if o.Out != "" {
 		paths = append(paths, o.Out)
 	}
@@ -476,8 +516,10 @@ func finish(m *punct.Model, ema *nn.EMA, data *corpus, o options) (string, error
 			return "", fmt.Errorf("train punct: %w", err)
 		}
 	}
-	if err := writeAtomic(filepath.Join(o.WorkDir, reportFile), []byte(rep.String())); err != nil {
-		return "", fmt.Errorf("train punct: %w", err)
+	if o.Retune == "" {
+		if err := writeAtomic(filepath.Join(o.WorkDir, reportFile), []byte(rep.String())); err != nil {
+			return "", fmt.Errorf("train punct: %w", err)
+		}
 	}
 	return rep.String(), nil
 }
@@ -502,57 +544,77 @@ func evaluate(m *punct.Model, v punct.Variant, ref []punct.Token) punct.Score {
 	return s
 }
 
-// tune searches the mark biases that maximise the summed F1 of the four
-// marks on ref, by coordinate ascent over a grid (two sweeps): the scores
-// are computed once, and each trial only re-decides.
+// tune searches the decision that maximises the summed F1 of the four
+// marks on ref: the mark biases and Decision.OpenerBias, by coordinate
+// ascent over grids until a sweep changes nothing, started from the best
+// point of a joint comma × period grid (the two frequent marks trade
+// against each other, and one coordinate at a time from zero can stall
+// where both should move). The scores are computed once; each trial only
+// re-decides, with punct.Decode, so the rule tuned is the rule shipped.
 func tune(m *punct.Model, v punct.Variant, ref []punct.Token) punct.Decision {
 	words := make([]string, len(ref))
 	for i, t := range ref {
 		words[i] = t.Word
 	}
 	scores := m.Scores(v, words)
-	n := punct.NumMarks + punct.NumCases
-	objective := func(bias [punct.NumMarks]float32) float64 {
-		var s punct.Score
-		for i, r := range ref {
-			row := scores[i*n : i*n+punct.NumMarks]
-			best, bi := float32(math.Inf(-1)), 0
-			for k, x := range row {
-				if x += bias[k]; x > best {
-					best, bi = x, k
-				}
-			}
-			h := punct.Mark(bi)
-			switch {
-			case h == r.Mark && h != punct.None:
-				s.Marks[h].TP++
-			case h != r.Mark:
-				if h != punct.None {
-					s.Marks[h].FP++
-				}
-				if r.Mark != punct.None {
-					s.Marks[r.Mark].FN++
-				}
-			}
-		}
+	objective := func(d punct.Decision) float64 {
+		s, _ := punct.Compare(ref, punct.Decode(words, scores, d, punct.None, true))
 		f := 0.0
 		for k := punct.Comma; k <= punct.Exclamation; k++ {
 			f += s.Marks[k].F1()
 		}
 		return f
 	}
-	var d punct.Decision
-	best := objective(d.MarkBias)
-	for sweep := 0; sweep < 2; sweep++ {
-		for k := 1; k < punct.NumMarks; k++ {
-			for b := float32(-2); b <= 3; b += 0.25 {
-				trial := d.MarkBias
-				trial[k] = b
-				if f := objective(trial); f > best {
-					best, d.MarkBias = f, trial
-				}
+	grid := func(lo, hi float32) []float32 {
+		var g []float32
+		for b := lo; b <= hi+1e-6; b += 0.25 {
+			g = append(g, b)
+		}
+		return g
+	}
+	var fromGrid punct.Decision
+	best := objective(fromGrid)
+	for _, c := range grid(-1.5, 1.5) {
+		for _, p := range grid(-1.5, 1.5) {
+			trial := fromGrid
+			trial.MarkBias[punct.Comma], trial.MarkBias[punct.Period] = c, p
+			if f := objective(trial); f > best {
+				best, fromGrid = f, trial
 			}
 		}
+	}
+	// Coordinates: the marks' biases, then the opener bias (index NumMarks).
+	ascend := func(d punct.Decision) (punct.Decision, float64) {
+		best := objective(d)
+		for sweep := 0; sweep < 6; sweep++ {
+			changed := false
+			for k := 1; k <= punct.NumMarks; k++ {
+				g := grid(-2, 3)
+				if k == punct.NumMarks {
+					g = grid(0, 4)
+				}
+				for _, b := range g {
+					trial := d
+					if k == punct.NumMarks {
+						trial.OpenerBias = b
+					} else {
+						trial.MarkBias[k] = b
+					}
+					if f := objective(trial); f > best+1e-9 {
+						best, d, changed = f, trial, true
+					}
+				}
+			}
+			if !changed {
+				break
+			}
+		}
+		return d, best
+	}
+	// Two starts, zero and the grid's best: the surface has ridges.
+	d, best := ascend(punct.Decision{})
+	if d2, f := ascend(fromGrid); f > best {
+		d = d2
 	}
 	return d
 }
