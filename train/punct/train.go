@@ -556,7 +556,11 @@ func tune(m *punct.Model, v punct.Variant, ref []punct.Token) punct.Decision {
 	for i, t := range ref {
 		words[i] = t.Word
 	}
-	scores := m.Scores(v, words)
+	return tuneScores(words, m.Scores(v, words), ref)
+}
+
+// tuneScores is tune given the scores of ref's words.
+func tuneScores(words []string, scores []float32, ref []punct.Token) punct.Decision {
 	objective := func(d punct.Decision) float64 {
 		s, _ := punct.Compare(ref, punct.Decode(words, scores, d, punct.None, true))
 		f := 0.0

@@ -83,6 +83,65 @@ func TestTrainLinear(t *testing.T) {
 	if got != "Where is the cat? The cat is in the garden. Is he coming home?" {
 		t.Errorf("Punctuate: %q", got)
 	}
+
+	// --retune --no-test re-tunes a model file on the dev books only and
+	// writes it to --out.
+	stdout.Reset()
+	retuned := filepath.Join(t.TempDir(), "retuned.safetensors")
+	if code := Main(context.Background(), []string{"--text", dir, "--work", work, "--retune", out, "--no-test", "--out", retuned}, &stdout, &stderr); code != 0 {
+		t.Fatalf("retune: code %d\n%s", code, stderr.String())
+	}
+	if rep := stdout.String(); !strings.Contains(rep, "dev words") || strings.Contains(rep, "test words") {
+		t.Errorf("retune --no-test report:\n%s", rep)
+	}
+	if data, err := os.ReadFile(retuned); err != nil {
+		t.Error(err)
+	} else if _, err := punct.Load(data); err != nil {
+		t.Error(err)
+	}
+}
+
+// tuneScores finds the opener bias when questions score just below
+// periods in sentences that a question word opens, and leaves the others
+// alone.
+func TestTuneOpenerBias(t *testing.T) {
+	const n = punct.NumMarks + punct.NumCases
+	var ref []punct.Token
+	var scores []float32
+	add := func(text string, end punct.Mark) {
+		words := strings.Fields(text)
+		for i, w := range words {
+			row := make([]float32, n)
+			row[punct.None] = 2
+			mark := punct.None
+			if i == len(words)-1 {
+				mark = end
+				row[punct.Period], row[punct.Question] = 3, 2.5
+			}
+			ref = append(ref, punct.Token{Word: w, Mark: mark})
+			scores = append(scores, row...)
+		}
+	}
+	for range 20 {
+		add("where is the cat", punct.Question)
+		add("the cat is here", punct.Period)
+		add("and why is it here", punct.Question)
+		add("it is here", punct.Period)
+	}
+	words := make([]string, len(ref))
+	for i, tok := range ref {
+		words[i] = tok.Word
+	}
+	d := tuneScores(words, scores, ref)
+	got := punct.Decode(words, scores, d, punct.None, true)
+	for i, tok := range got {
+		if tok.Mark != ref[i].Mark {
+			t.Fatalf("decision %+v: word %d %q marked %q, want %q", d, i, tok.Word, tok.Mark, ref[i].Mark)
+		}
+	}
+	if d.OpenerBias <= 0 {
+		t.Errorf("opener bias %v", d.OpenerBias)
+	}
 }
 
 // The convolutional recipe runs a few steps, checkpoints and resumes.
