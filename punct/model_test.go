@@ -260,7 +260,7 @@ func TestApplyKeepsWords(t *testing.T) {
 // A Stream fed word by word labels every word as Predict(Streaming) does
 // on the whole text, except that Flush ends the text with a mark.
 func TestStreamMatchesPredict(t *testing.T) {
-	m := tinyModel(t).WithDecision(Streaming, Decision{MarkBias: [NumMarks]float32{0, 0.3, 0.3, 0.3, 0.3}})
+	m := tinyModel(t).WithDecision(Streaming, Decision{MarkBias: [NumMarks]float32{0, 0.3, 0.3, 0.3, 0.3}, OpenerBias: 1})
 	words := someWords(70)
 	want := m.Predict(Streaming, words)
 	endText(want)

@@ -19,8 +19,16 @@
 //     CPU-seconds (work folder ~/.cache/mynah/train/punct).
 //
 // Both resume from their work folder. When the schedule ends the recipe
-// tunes the decision biases on the dev books for F1, scores the test books
-// and writes the model (int8 weights) and report.txt.
+// quantises the weights to int8, tunes the decision (mark biases and the
+// question-opener bias, punct.Decision) on the dev books of those int8
+// weights for the summed F1 of the marks, scores the dev and (unless
+// --no-test) the test books, and writes the model and report.txt.
+// --retune FILE does only that last stage on a model file, so a model can
+// be chosen on the dev books (--no-test) and scored on the test books
+// once, for its card:
 //
-//	go run ./cmd/train punct --arch cnn --text ../shared/text/lm --dim 64 --channels 64 --out models/punct-en.safetensors
+//	go run ./cmd/train punct --arch cnn --text ../shared/text/lm --work ~/.cache/mynah/train/punct-v2 \
+//	    --dim 64 --channels 128 --workers 1 --steps 8000 --warmup-steps 200 --eval-every 1000 --no-test
+//	go run ./cmd/train punct --text ../shared/text/lm --work ~/.cache/mynah/train/punct-v2 \
+//	    --retune ~/.cache/mynah/train/punct-v2/punct.safetensors --out models/punct-en.safetensors
 package punct
