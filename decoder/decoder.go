@@ -42,6 +42,9 @@ type Config struct {
 	// long ago: hypotheses that disagree are dropped. It bounds how long a
 	// streaming partial result stays unsettled; 0 never forces it.
 	SettleAfter time.Duration `json:"settle_after"`
+	// Confidence turns each word's ConfidenceFeatures into Word.Confidence;
+	// the zero model reports the plain word posterior.
+	Confidence ConfidenceModel `json:"confidence"`
 }
 
 // DefaultConfig returns the settings issue 8 starts from: beam 100, token
@@ -58,6 +61,7 @@ func DefaultConfig() Config {
 		NBest:           10,
 		FrameDuration:   30 * time.Millisecond,
 		SettleAfter:     2 * time.Second,
+		Confidence:      DefaultConfidenceModel(),
 	}
 }
 
@@ -89,7 +93,7 @@ func (c Config) Validate() error {
 	case c.SettleAfter < 0:
 		return fmt.Errorf("%w: settle-after %v must be ≥ 0", ErrConfig, c.SettleAfter)
 	}
-	return nil
+	return c.Confidence.Validate()
 }
 
 // Resources are the immutable models a Decoder searches with.
@@ -107,11 +111,14 @@ type Resources struct {
 // Decoder is a configured CTC prefix beam search. It is immutable and safe
 // for concurrent use; each utterance runs in its own Stream.
 type Decoder struct {
-	cfg       Config
-	vocab     Vocabulary
-	lm        *lm.Model
-	lex       *Lexicon
-	lexLMID   []lm.WordID // LM ID of each lexicon word
+	cfg     Config
+	vocab   Vocabulary
+	lm      *lm.Model
+	lex     *Lexicon
+	lexLMID []lm.WordID // LM ID of each lexicon word
+	// lexWords is the lexicon's word set when there is no LM to look
+	// words up in (the confidence feature InVocabulary).
+	lexWords  map[string]struct{}
 	numTokens int
 	blank     int32
 	sep       int32
@@ -133,6 +140,11 @@ func New(vocab Vocabulary, cfg Config, res Resources) (*Decoder, error) {
 		numTokens: len(vocab.Tokens),
 		blank:     int32(vocab.Blank),
 		sep:       int32(vocab.Separator),
+	}
+	if d.lm == nil && cfg.Confidence == DefaultConfidenceModel() {
+		// The default weights lean on the LM features; without an LM
+		// they would read every word as out of vocabulary.
+		d.cfg.Confidence = ConfidenceModel{}
 	}
 	if cfg.Constrained && d.lex == nil {
 		return nil, fmt.Errorf("%w: constrained mode needs a lexicon", ErrConfig)
@@ -159,6 +171,12 @@ func New(vocab Vocabulary, cfg Config, res Resources) (*Decoder, error) {
 			for i, w := range d.lex.words {
 				d.lexLMID[i] = d.lm.ID(w)
 			}
+		}
+	}
+	if d.lm == nil && d.lex != nil {
+		d.lexWords = make(map[string]struct{}, len(d.lex.words))
+		for _, w := range d.lex.words {
+			d.lexWords[w] = struct{}{}
 		}
 	}
 	return d, nil

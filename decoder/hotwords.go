@@ -2,6 +2,7 @@ package decoder
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -208,3 +209,8 @@ func (h *Hotwords) step(state int32, pending float64, tok int32) (int32, float64
 // inside reports whether state is within a phrase, past its leading
 // separator: the partial word being spelled may be a hotword.
 func (h *Hotwords) inside(state int32) bool { return state != 0 && state != h.start }
+
+// has reports whether word is a word of some phrase; false for nil h.
+func (h *Hotwords) has(word string) bool {
+	return h != nil && slices.Contains(h.words, word)
+}

@@ -16,10 +16,12 @@ type Word struct {
 	// exclusive).
 	StartFrame int `json:"start_frame"`
 	EndFrame   int `json:"end_frame"`
-	// Confidence is the word's posterior probability in [0, 1]: the
-	// share of the final hypotheses' probability mass, after fusion, held by
-	// hypotheses that have the same word at an overlapping time.
+	// Confidence is the probability, in [0, 1], that the word is right:
+	// Config.Confidence applied to Features.
 	Confidence float64 `json:"confidence"`
+	// Features are the measurements Confidence is computed from, for
+	// callers that calibrate their own ConfidenceModel.
+	Features ConfidenceFeatures `json:"features"`
 }
 
 // Hypothesis is one transcription with its scores. Score ranks hypotheses:

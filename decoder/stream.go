@@ -86,6 +86,9 @@ type Stream struct {
 	letterSlack float64
 	// noFloor turns the early cut off (tests compare against it).
 	noFloor bool
+	// frameTop is each frame's largest token probability, for the
+	// confidence features.
+	frameTop []float32
 }
 
 // timing describes the best path into a state: when the node's token was
@@ -167,6 +170,7 @@ func (s *Stream) Reset() {
 	s.beam = append(s.beam[:0], 0)
 	s.recs = s.recs[:0]
 	s.frame = 0
+	s.frameTop = s.frameTop[:0]
 	s.gcAt = max(4096, 64*s.d.cfg.BeamSize)
 	s.final = false
 }
@@ -269,6 +273,7 @@ func (s *Stream) step(row []float32) {
 		}
 	}
 	threshold = min(threshold, best)
+	s.frameTop = append(s.frameTop, float32(math.Exp(float64(best))))
 	s.active = s.active[:0]
 	for c, lp := range row {
 		if lp >= threshold && int32(c) != d.blank {
@@ -805,7 +810,12 @@ func (s *Stream) Finalize() []Hypothesis {
 					}
 				}
 			}
-			w.Confidence = math.Exp(mass - total)
+			w.Features.Posterior = math.Exp(mass - total)
+		}
+		s.wordFeatures(f.words)
+		for wi := range f.words {
+			w := &f.words[wi]
+			w.Confidence = s.d.cfg.Confidence.Confidence(w.Features)
 		}
 		out[h] = Hypothesis{Text: f.text, Words: f.words, Score: f.score, AcousticScore: f.acoustic, LMScore: f.lm}
 	}

@@ -338,55 +338,6 @@ func decodeAll(ctx context.Context, dec *decoder.Decoder, n int, logProbs func(i
 	return out, err
 }
 
-// ConfidenceReport measures how well word confidences separate correct
-// from wrong words of the best hypotheses.
-type ConfidenceReport struct {
-	// AUROC of confidence for "word is correct" (issue 8's target: ≥ 0.8).
-	AUROC   float64 `json:"auroc"`
-	Words   int     `json:"words"`
-	Correct int     `json:"correct"`
-	// MeanCorrect and MeanWrong are the mean confidences of each class.
-	MeanCorrect float64 `json:"mean_correct"`
-	MeanWrong   float64 `json:"mean_wrong"`
-}
-
-// confidence labels each hypothesis word correct when the Levenshtein
-// alignment to the reference matches it exactly.
-func confidence(utts []Utterance, hyps []decoder.Hypothesis) ConfidenceReport {
-	var scores []float64
-	var correct []bool
-	var sumC, sumW float64
-	rep := ConfidenceReport{}
-	for i, u := range utts {
-		ws := hyps[i].Words
-		hw := make([]string, len(ws))
-		for k, w := range ws {
-			hw[k] = w.Text
-		}
-		match := alignWords(strings.Fields(u.Text), hw)
-		for k, w := range ws {
-			ok := match[k] >= 0
-			scores = append(scores, w.Confidence)
-			correct = append(correct, ok)
-			if ok {
-				rep.Correct++
-				sumC += w.Confidence
-			} else {
-				sumW += w.Confidence
-			}
-		}
-	}
-	rep.Words = len(scores)
-	rep.AUROC = round3(auroc(scores, correct))
-	if rep.Correct > 0 {
-		rep.MeanCorrect = round3(sumC / float64(rep.Correct))
-	}
-	if wrong := rep.Words - rep.Correct; wrong > 0 {
-		rep.MeanWrong = round3(sumW / float64(wrong))
-	}
-	return rep
-}
-
 func round3(x float64) float64 {
 	if math.IsNaN(x) {
 		return -1

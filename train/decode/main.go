@@ -202,6 +202,14 @@ func run(ctx context.Context, opts Options, emb Embedded, modelPath, lmPath, dev
 			}
 		}
 	}
+	speaker := map[string]string{}
+	for _, e := range entries {
+		speaker[e.Corpus+"/"+e.ID] = e.Speaker
+	}
+	for i := range post.Utterances {
+		u := &post.Utterances[i]
+		u.Speaker = speaker[u.Corpus+"/"+u.ID]
+	}
 	rep, err := Evaluate(ctx, post, langModel, lmName, opts)
 	if err != nil {
 		return err

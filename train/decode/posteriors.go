@@ -25,6 +25,10 @@ import (
 type Utterance struct {
 	ID     string
 	Corpus string
+	// Speaker is the manifest's speaker, for speaker-disjoint splits
+	// (caches written before it existed leave it empty; run fills it in
+	// from the manifest).
+	Speaker string
 	// Family is corpora.Family(Corpus): the unit of the per-family tables.
 	Family string
 	// Text is the reference in the spoken form (the manifest's text).
@@ -83,7 +87,7 @@ func ComputePosteriors(ctx context.Context, m *acoustic.Model, entries []corpora
 			if buf, err = samples(e, buf); err != nil {
 				return fmt.Errorf("utterance %s/%s: %w", e.Corpus, e.ID, err)
 			}
-			u := Utterance{ID: e.ID, Corpus: e.Corpus, Family: corpora.Family(e.Corpus), Text: e.Text, Seconds: float64(len(buf)) / 16000}
+			u := Utterance{ID: e.ID, Corpus: e.Corpus, Speaker: e.Speaker, Family: corpora.Family(e.Corpus), Text: e.Text, Seconds: float64(len(buf)) / 16000}
 			feats, n := runner.Features(buf)
 			if n > 0 {
 				tape.Reset()

@@ -80,6 +80,18 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	fmt.Fprintf(&b, "| median word start / end error, ms | %.0f / %.0f |\n", t.MedianStartErrorMs, t.MedianEndErrorMs)
 	fmt.Fprintf(&b, "| words with both within 60 ms | %.1f%% of %d |\n", t.Within60Ms, t.Words)
 	fmt.Fprintf(&b, "\nTimes are compared with: %s.\n\n", t.Reference)
+	if len(c.Features) > 0 {
+		fmt.Fprintf(&b, "Confidence features, AUROC of each alone over all %d words (below 0.5: larger means wrong):\n\n| feature | AUROC |\n|---|---:|\n", c.Words)
+		for _, f := range c.Features {
+			fmt.Fprintf(&b, "| %s | %.3f |\n", f.Name, f.AUROC)
+		}
+		fmt.Fprintf(&b, "\nLogistic regression on all features, fitted on one speaker-disjoint half and scored on the other:\n\n| half | speakers | words (correct) | held-out AUROC |\n|---|---|---:|---:|\n")
+		for h, half := range c.Halves {
+			fmt.Fprintf(&b, "| %c | %s | %d (%d) | %.3f |\n", 'A'+h, strings.Join(half.Speakers, ", "), half.Words, half.Correct, half.HeldOutAUROC)
+		}
+		fmt.Fprintf(&b, "| both, pooled | | %d (%d) | %.3f |\n", c.Words, c.Correct, c.HeldOutAUROC)
+		fmt.Fprintf(&b, "\nFitted on all words (in-sample AUROC %.3f), the weights to ship as decoder.DefaultConfidenceModel:\n\n\t%s\n\n", c.FittedAUROC, goModel(c.Fitted))
+	}
 
 	if p := r.Phone; p != nil {
 		fmt.Fprintf(&b, "### Phone-lexicon decoding vs characters\n\n")
