@@ -93,12 +93,14 @@ func (t *Tape) Attention(q, k, v *Var, heads int, mask AttnMask) *Var {
 			t.sgemm(false, false, Tq, dh, Tk, 1, p, Tk, vb[h*dh:], D, 0, yb[h*dh:], D)
 		}
 	}
-	if nd := t.rec(backAttention, y, q, k, v); nd != nil {
+	nd := t.rec(backAttention, y, q, k, v)
+	if nd != nil {
 		nd.buf = probs
 		nd.ints = ranges
 		nd.i[0] = heads
 		nd.f[0] = scale
 	}
+	t.releaseScratch(probs, nd)
 	return y
 }
 

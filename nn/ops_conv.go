@@ -61,12 +61,14 @@ func (t *Tape) Conv2D(x, w, b *Var, strideH, strideW, padH, padW int) *Var {
 			t.sgemm(false, false, g.O, cols, ckk, 1, w.Data, ckk, col, cols, beta, yb[oh0*g.OW:], ohw)
 		}
 	}
-	if nd := t.rec(backConv2D, y, x, w, b); nd != nil {
+	nd := t.rec(backConv2D, y, x, w, b)
+	if nd != nil {
 		nd.buf = col
 		gi := g.ints()
 		nd.ints = t.ints.alloc(len(gi))
 		copy(nd.ints, gi[:])
 	}
+	t.releaseScratch(col, nd)
 	return y
 }
 
@@ -281,10 +283,13 @@ func (t *Tape) DepthwiseConv1DPad(x, w, b *Var, padLeft, padRight, dilation int)
 			}
 		}
 	}
-	if nd := t.rec(backDepthwise, y, x, w, b); nd != nil {
+	nd := t.rec(backDepthwise, y, x, w, b)
+	if nd != nil {
 		nd.buf = wt
 		nd.i[0], nd.i[1], nd.i[2], nd.i[3] = padLeft, dilation, K, To
 	}
+	t.releaseScratch(wt, nd)
+	t.releaseScratch(tmp, nil)
 	return y
 }
 

@@ -457,10 +457,12 @@ func (t *Tape) Conv1D(x, w, b *Var, stride, padLeft, padRight, dilation, groups 
 			t.sgemm(false, true, To, og, ck, 1, col, ck, wg, ck, beta, yb[g*og:], Cout)
 		}
 	}
-	if nd := t.rec(backConv1D, y, x, w, b); nd != nil {
+	nd := t.rec(backConv1D, y, x, w, b)
+	if nd != nil {
 		nd.buf = col
 		nd.i = [8]int{stride, padLeft, dilation, groups, To}
 	}
+	t.releaseScratch(col, nd)
 	return y
 }
 
@@ -474,6 +476,9 @@ func (c *conv1dGeom) im2col(x, col []float32, g int) {
 	ck := c.Cg * c.K
 	for to := 0; to < c.To; to++ {
 		row := col[to*ck : (to+1)*ck]
+		if c.K == 3 && c.im2colRow3(x, row, to, g) {
+			continue
+		}
 		for k := 0; k < c.K; k++ {
 			ti := to*c.stride - c.padLeft + k*c.dilation
 			if ti < 0 || ti >= c.T {
@@ -488,6 +493,31 @@ func (c *conv1dGeom) im2col(x, col []float32, g int) {
 			}
 		}
 	}
+}
+
+// im2colRow3 writes output row to's columns for a kernel of three taps
+// that all fall inside x, interleaving the three source rows in one
+// sequential pass (the general loop writes each tap with a stride of K
+// and checks bounds per element; kernel 3 is every TTS convolution). It
+// reports false, writing nothing, when a tap falls in the padding.
+func (c *conv1dGeom) im2colRow3(x, row []float32, to, g int) bool {
+	t0 := to*c.stride - c.padLeft
+	t2 := t0 + 2*c.dilation
+	if t0 < 0 || t2 >= c.T {
+		return false
+	}
+	off := g * c.Cg
+	r0 := x[t0*c.Cin+off : t0*c.Cin+off+c.Cg]
+	r1 := x[(t0+c.dilation)*c.Cin+off:]
+	r1 = r1[:len(r0)]
+	r2 := x[t2*c.Cin+off:]
+	r2 = r2[:len(r0)]
+	row = row[:3*len(r0)]
+	for ch, v := range r0 {
+		d := (*[3]float32)(row[3*ch:])
+		d[0], d[1], d[2] = v, r1[ch], r2[ch]
+	}
+	return true
 }
 
 // col2im adds col [To, Cg·K] back into group g of dx [T,Cin].

@@ -42,10 +42,12 @@ func (t *Tape) LayerNorm(x, gamma, beta *Var, eps float32) *Var {
 			vec.Add(yr, yr, beta.Data)
 		}
 	}
-	if nd := t.rec(backLayerNorm, y, x, gamma, beta); nd != nil {
+	nd := t.rec(backLayerNorm, y, x, gamma, beta)
+	if nd != nil {
 		nd.buf = stats
 		nd.i[0], nd.i[1] = rows, d
 	}
+	t.releaseScratch(stats, nd)
 	return y
 }
 

@@ -250,6 +250,10 @@ func TestConv1DReference(t *testing.T) {
 		{2, 9, 4, 6, 3, 1, 1, 1, 1, 1},
 		{1, 11, 6, 4, 2, 2, 0, 3, 2, 2},
 		{2, 8, 3, 3, 4, 3, 3, 0, 1, 3},
+		// Kernel 3 takes im2colRow3 inside and the general loop at the edges.
+		{1, 12, 5, 4, 3, 1, 2, 2, 2, 1},
+		{2, 9, 4, 6, 3, 2, 1, 0, 1, 2},
+		{1, 2, 3, 2, 3, 1, 1, 1, 1, 1},
 	} {
 		x := randSlice(rng, c.B*c.T*c.Cin)
 		w := randSlice(rng, c.Cout*c.Cin/c.groups*c.K)

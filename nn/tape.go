@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"unsafe"
 )
 
 // maxRank is the largest number of dimensions a Var may have. Shapes live
@@ -95,6 +96,7 @@ type Tape struct {
 	ctc       CTCScratch
 	flops     int64
 	free      [][]float32 // gradient buffers released during Backward
+	spare     [][]float32 // inference: storage handed back by Release and by ops' scratch
 	keepGrads bool
 	rope      struct {
 		key      [3]int
@@ -156,6 +158,8 @@ func (t *Tape) Reset() {
 	clear(t.params)
 	clear(t.order)
 	t.order = t.order[:0]
+	clear(t.spare)
+	t.spare = t.spare[:0]
 	t.arena.reset()
 	t.ints.reset()
 	clear(t.varBuf)
@@ -179,15 +183,117 @@ func (t *Tape) varList(vs []*Var) []*Var {
 // the arena.
 func (t *Tape) newVar(shape []int) *Var {
 	v := t.emptyVar(shape)
-	v.Data = t.arena.alloc(numElems(shape))
+	v.Data = t.allocRaw(numElems(shape))
+	clear(v.Data)
 	return v
 }
 
 // newVarRaw is newVar without zeroing Data, for ops that overwrite all of it.
 func (t *Tape) newVarRaw(shape []int) *Var {
 	v := t.emptyVar(shape)
-	v.Data = t.arena.allocRaw(numElems(shape))
+	v.Data = t.allocRaw(numElems(shape))
 	return v
+}
+
+// allocRaw returns n uninitialised floats that live until Reset: released
+// storage when some fits (inference only; see Release), else the arena's.
+func (t *Tape) allocRaw(n int) []float32 {
+	if len(t.spare) > 0 && n > 0 {
+		if b := t.takeSpare(n); b != nil {
+			return b
+		}
+	}
+	return t.arena.allocRaw(n)
+}
+
+// maxSpareScan bounds the search of the spare list; a forward pass
+// releases and reuses a few shapes over and over, so recent entries fit.
+const maxSpareScan = 32
+
+// takeSpare removes from the spare list the smallest buffer of at least n
+// floats, and of at most 2n so that a small request does not pin a large
+// buffer, and returns its first n floats (its capacity keeps the rest for
+// when it is released again). It returns nil when none fits.
+func (t *Tape) takeSpare(n int) []float32 {
+	best := -1
+	for i := len(t.spare) - 1; i >= max(0, len(t.spare)-maxSpareScan); i-- {
+		if l := len(t.spare[i]); l >= n && l <= 2*n && (best < 0 || l < len(t.spare[best])) {
+			best = i
+			if l == n {
+				break
+			}
+		}
+	}
+	if best < 0 {
+		return nil
+	}
+	b := t.spare[best]
+	last := len(t.spare) - 1
+	t.spare[best] = t.spare[last]
+	t.spare[last] = nil
+	t.spare = t.spare[:last]
+	return b[:n]
+}
+
+// Release hands the storage of vs back to the tape, for reuse by the ops
+// recorded after it in the same pass. It does something only in a pass
+// that records nothing (inference: SetTraining(false), or
+// SetGradEnabled(false) from the pass's start), where no op keeps its
+// inputs for Backward: a forward pass that releases each activation after
+// its last reader then needs a few activations' worth of memory instead of
+// all of them, so it touches less fresh memory and stays in cache. While
+// recording it is a no-op, and training is unchanged.
+//
+// A released Var's Data becomes nil; neither it nor any Var sharing its
+// storage (a Reshape of it, Dropout's identity in inference) may be read
+// afterwards. Storage the tape does not own (a Param's values, a Reshape
+// of one) is never taken, and releasing the same storage twice is
+// harmless. The values of every op are the same with or without Release.
+func (t *Tape) Release(vs ...*Var) {
+	if t.record || len(t.nodes) > 0 {
+		return
+	}
+	for _, v := range vs {
+		if v == nil || v.param != nil || cap(v.Data) == 0 {
+			continue
+		}
+		b := v.Data[:cap(v.Data)]
+		if !t.arena.owns(b) || t.overlapsSpare(b) {
+			continue
+		}
+		t.spare = append(t.spare, b)
+		v.Data = nil
+	}
+}
+
+// releaseScratch returns an op's scratch buffer to the spare list when the
+// op recorded no node that keeps it (see Release).
+func (t *Tape) releaseScratch(b []float32, recorded *node) {
+	if recorded != nil || t.record || len(t.nodes) > 0 || cap(b) == 0 {
+		return
+	}
+	b = b[:cap(b)]
+	if t.arena.owns(b) && !t.overlapsSpare(b) {
+		t.spare = append(t.spare, b)
+	}
+}
+
+// overlapsSpare reports whether b shares memory with a buffer already on
+// the spare list (a second release of the same storage).
+func (t *Tape) overlapsSpare(b []float32) bool {
+	lo, hi := span(b)
+	for _, s := range t.spare {
+		if slo, shi := span(s); lo < shi && slo < hi {
+			return true
+		}
+	}
+	return false
+}
+
+// span returns the address range [lo, hi) of b's elements.
+func span(b []float32) (lo, hi uintptr) {
+	lo = uintptr(unsafe.Pointer(unsafe.SliceData(b)))
+	return lo, lo + 4*uintptr(len(b))
 }
 
 func (t *Tape) emptyVar(shape []int) *Var {
@@ -369,11 +475,15 @@ func betaFor(fresh bool) float32 {
 	return 1
 }
 
-// scratch returns an arena buffer of n zeroed floats that lives until Reset.
-func (t *Tape) scratch(n int) []float32 { return t.arena.alloc(n) }
+// scratch returns a buffer of n zeroed floats that lives until Reset.
+func (t *Tape) scratch(n int) []float32 {
+	s := t.allocRaw(n)
+	clear(s)
+	return s
+}
 
 // scratchRaw is scratch without zeroing.
-func (t *Tape) scratchRaw(n int) []float32 { return t.arena.allocRaw(n) }
+func (t *Tape) scratchRaw(n int) []float32 { return t.allocRaw(n) }
 
 // Backward computes d(loss)/d(v) for every recorded Var v that needs it,
 // seeding d(loss)/d(loss) = 1. loss must have exactly one element. Call it
@@ -440,20 +550,33 @@ func (a *arena) allocRaw(n int) []float32 {
 	return a.chunks[a.cur][:n:n]
 }
 
-func (a *arena) alloc(n int) []float32 {
-	s := a.allocRaw(n)
-	clear(s)
-	return s
-}
-
 func (a *arena) reset() {
 	a.peak = max(a.peak, a.used)
 	if len(a.chunks) > 1 {
-		// Replace the chunks by one that holds the largest pass seen, with
-		// 1/16 slack for passes that vary a little (batch lengths).
-		a.chunks = [][]float32{make([]float32, a.peak+a.peak/16)}
+		// Keep one chunk that holds the largest pass seen. Chunks grow
+		// geometrically, so the last one often does: keeping it spares a
+		// new allocation, whose fresh pages cost a fault each on first
+		// touch. Otherwise replace them all by one chunk with 1/16 slack
+		// for passes that vary a little (batch lengths).
+		last := a.chunks[len(a.chunks)-1]
+		if len(last) < a.peak {
+			last = make([]float32, a.peak+a.peak/16)
+		}
+		clear(a.chunks)
+		a.chunks = append(a.chunks[:0], last)
 	}
 	a.cur, a.off, a.used = 0, 0, 0
+}
+
+// owns reports whether b lies inside one of the arena's chunks.
+func (a *arena) owns(b []float32) bool {
+	lo, hi := span(b)
+	for _, c := range a.chunks {
+		if clo, chi := span(c); lo >= clo && hi <= chi {
+			return true
+		}
+	}
+	return false
 }
 
 // bytes returns the memory the arena holds.

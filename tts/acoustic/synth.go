@@ -95,11 +95,14 @@ func (m *Model) Synthesize(t *nn.Tape, symbols []string, c Controls) (Output, er
 	}
 	energyV := m.energy.forward(t, enc, lens, 0)
 	x := m.variance(t, enc, pitch, energyV, lens)
+	t.Release(enc, pitch, energyV, logd) // see convBlock.forward
 	reg, _, err := m.regulate(t, x, [][]int{dur}, total)
 	if err != nil {
 		return Output{}, fmt.Errorf("tts acoustic: %w", err)
 	}
+	t.Release(x)
 	out := m.decode(t, reg, []int{total}, 0)
+	t.Release(reg)
 	M, W := cfg.Mels, cfg.Mels+3
 	o := Output{Frames: total, Mels: make([]float32, total*M), F0: make([]float32, total), Durations: dur}
 	gain := float32(2 * math.Log(energy))

@@ -137,13 +137,27 @@ func (m *Model) Inputs(dst []float32, logMels, f0 []float32) []float32 {
 func (m *Model) Forward(t *nn.Tape, x *nn.Var) *nn.Var {
 	k := m.cfg.Net.Kernel
 	pad := k / 2
-	h := t.SiLU(t.Conv1D(x, t.Param(m.inW), t.Param(m.inB), 1, pad, pad, 1, 1))
+	// Each activation goes back to the tape after its last reader: a no-op
+	// while training, and in inference it keeps the pass's memory to a few
+	// activations (nn.Tape.Release).
+	c := t.Conv1D(x, t.Param(m.inW), t.Param(m.inB), 1, pad, pad, 1, 1)
+	h := t.SiLU(c)
+	t.Release(c)
 	for l := range m.blockW {
-		r := t.SiLU(t.Conv1D(h, t.Param(m.blockW[l]), t.Param(m.blockB[l]), 1, pad, pad, 1, 1))
-		h = t.Add(h, r)
+		c := t.Conv1D(h, t.Param(m.blockW[l]), t.Param(m.blockB[l]), 1, pad, pad, 1, 1)
+		r := t.SiLU(c)
+		t.Release(c)
+		sum := t.Add(h, r)
+		t.Release(h, r)
+		h = sum
 	}
 	o := t.Linear(h, t.Param(m.outW), t.Param(m.outB))
-	return t.Scale(t.Tanh(o), correctionRange)
+	t.Release(h)
+	th := t.Tanh(o)
+	t.Release(o)
+	y := t.Scale(th, correctionRange)
+	t.Release(th)
+	return y
 }
 
 // ApplyCorrections multiplies fr's envelopes by exp of the corrections
