@@ -51,6 +51,7 @@ type options struct {
 	LinearLR    float64 // linear: AdaGrad step size
 	Retune      string  // a model file to re-tune and score instead of training
 	NoTest      bool    // score only the dev books
+	CaseWeight  float64 // weight of casing accuracy in the tuning objective
 	Dim         int     // cnn: embedding width (a new run only)
 	Channels    int     // cnn: convolution width (a new run only)
 	Log         io.Writer
@@ -60,7 +61,7 @@ func defaultOptions() options {
 	return options{
 		TextDir: "../shared/text/lm", VocabSize: 20000, Batch: 64, Window: 64, Workers: 2,
 		Steps: 3000, PeakLR: 3e-3, WarmupSteps: 150, EvalEvery: 250, CkptEvery: 50,
-		DevWords: 40000, Seed: 1, Arch: punct.ArchLinear, Epochs: 3, LinearLR: 0.2,
+		DevWords: 40000, CaseWeight: 5, Seed: 1, Arch: punct.ArchLinear, Epochs: 3, LinearLR: 0.2,
 	}
 }
 
@@ -92,6 +93,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.Channels, "channels", 0, "cnn: convolution width, a new run only (0: punct.DefaultConfig's)")
 	fs.StringVar(&o.Retune, "retune", "", "tune the decision of this model file on the dev books and score it, instead of training (writes --out if set)")
 	fs.BoolVar(&o.NoTest, "no-test", false, "score only the dev books (model selection; the test books are scored once, for the card)")
+	fs.Float64Var(&o.CaseWeight, "case-weight", o.CaseWeight, "weight of casing accuracy beside the marks' summed F1 when tuning the decision")
 	fs.IntVar(&o.Epochs, "epochs", o.Epochs, "linear: passes over the training words")
 	fs.Float64Var(&o.LinearLR, "linear-lr", o.LinearLR, "linear: AdaGrad step size")
 	if err := fs.Parse(args); err != nil {
@@ -489,7 +491,7 @@ func finish(m *punct.Model, ema *nn.EMA, data *corpus, o options) (string, error
 	var rep strings.Builder
 	fmt.Fprintf(&rep, "test books: %s\ndev books: %s\n", strings.Join(data.TestBooks, " "), strings.Join(data.DevBooks, " "))
 	for _, v := range []punct.Variant{punct.Full, punct.Streaming} {
-		d := tune(m, v, data.Dev)
+		d := tune(m, v, data.Dev, o.CaseWeight)
 		m = m.WithDecision(v, d)
 		s := evaluate(m, v, data.Dev)
 		fmt.Fprintf(&rep, "\n%s variant (look-ahead %d words), mark biases %v, opener bias %v\non %d dev words (tuned there):\n%s\n",
@@ -545,29 +547,30 @@ func evaluate(m *punct.Model, v punct.Variant, ref []punct.Token) punct.Score {
 }
 
 // tune searches the decision that maximises the summed F1 of the four
-// marks on ref: the mark biases and Decision.OpenerBias, by coordinate
+// marks on ref plus caseWeight times the casing accuracy (the first word
+// after a period is capitalised, so more periods can cost casing): the mark biases and Decision.OpenerBias, by coordinate
 // ascent over grids until a sweep changes nothing, started from the best
 // point of a joint comma × period grid (the two frequent marks trade
 // against each other, and one coordinate at a time from zero can stall
 // where both should move). The scores are computed once; each trial only
 // re-decides, with punct.Decode, so the rule tuned is the rule shipped.
-func tune(m *punct.Model, v punct.Variant, ref []punct.Token) punct.Decision {
+func tune(m *punct.Model, v punct.Variant, ref []punct.Token, caseWeight float64) punct.Decision {
 	words := make([]string, len(ref))
 	for i, t := range ref {
 		words[i] = t.Word
 	}
-	return tuneScores(words, m.Scores(v, words), ref)
+	return tuneScores(words, m.Scores(v, words), ref, caseWeight)
 }
 
 // tuneScores is tune given the scores of ref's words.
-func tuneScores(words []string, scores []float32, ref []punct.Token) punct.Decision {
+func tuneScores(words []string, scores []float32, ref []punct.Token, caseWeight float64) punct.Decision {
 	objective := func(d punct.Decision) float64 {
 		s, _ := punct.Compare(ref, punct.Decode(words, scores, d, punct.None, true))
 		f := 0.0
 		for k := punct.Comma; k <= punct.Exclamation; k++ {
 			f += s.Marks[k].F1()
 		}
-		return f
+		return f + caseWeight*s.CaseAccuracy()
 	}
 	grid := func(lo, hi float32) []float32 {
 		var g []float32

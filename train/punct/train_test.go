@@ -113,12 +113,16 @@ func TestTuneOpenerBias(t *testing.T) {
 		for i, w := range words {
 			row := make([]float32, n)
 			row[punct.None] = 2
-			mark := punct.None
+			mark, c := punct.None, punct.Lower
 			if i == len(words)-1 {
 				mark = end
 				row[punct.Period], row[punct.Question] = 3, 2.5
 			}
-			ref = append(ref, punct.Token{Word: w, Mark: mark})
+			if i == 0 { // the case head knows a sentence start
+				c = punct.Capitalized
+				row[punct.NumMarks+int(c)] = 1
+			}
+			ref = append(ref, punct.Token{Word: w, Case: c, Mark: mark})
 			scores = append(scores, row...)
 		}
 	}
@@ -132,11 +136,11 @@ func TestTuneOpenerBias(t *testing.T) {
 	for i, tok := range ref {
 		words[i] = tok.Word
 	}
-	d := tuneScores(words, scores, ref)
+	d := tuneScores(words, scores, ref, 5)
 	got := punct.Decode(words, scores, d, punct.None, true)
 	for i, tok := range got {
-		if tok.Mark != ref[i].Mark {
-			t.Fatalf("decision %+v: word %d %q marked %q, want %q", d, i, tok.Word, tok.Mark, ref[i].Mark)
+		if tok.Mark != ref[i].Mark || tok.Case != ref[i].Case {
+			t.Fatalf("decision %+v: word %d %v, want %v", d, i, tok, ref[i])
 		}
 	}
 	if d.OpenerBias <= 0 {
