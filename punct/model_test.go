@@ -285,6 +285,35 @@ func TestStreamMatchesPredict(t *testing.T) {
 	}
 }
 
+// The Stream's encoder computes each row once, layer by layer, and its
+// scores are those of the whole text's Forward up to the order of sums.
+func TestStreamScoresMatchForward(t *testing.T) {
+	m := tinyModel(t)
+	words := someWords(150)
+	want := m.Scores(Streaming, words)
+	s := m.NewStream()
+	for _, step := range []int{1, 2, 3, 7, 40, 150} {
+		s.Flush() // the same Stream again: Flush starts a new text
+		accepted := 0
+		for accepted < len(words) {
+			next := min(accepted+step, len(words))
+			s.Accept(words[accepted:next]...)
+			accepted = next
+			base := accepted - len(s.words) // text index of s.words[0]
+			rows := len(s.enc.scores) / numOutputs
+			if rows < s.pending {
+				t.Fatalf("step %d: %d score rows for %d labelled words", step, rows, s.pending)
+			}
+			for i, got := range s.enc.scores {
+				w := want[base*numOutputs+i]
+				if d := got - w; d > 1e-4 || d < -1e-4 {
+					t.Fatalf("step %d, after %d words: score %d of word %d = %v, Forward %v", step, accepted, i%numOutputs, base+i/numOutputs, got, w)
+				}
+			}
+		}
+	}
+}
+
 func TestModelConcurrentUse(t *testing.T) {
 	m := tinyModel(t)
 	words := someWords(200)
