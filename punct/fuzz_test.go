@@ -52,5 +52,10 @@ func FuzzLoad(f *testing.F) {
 			return
 		}
 		m.Apply([]string{"a", "b"})
+		s := m.NewStream()
+		for _, w := range []string{"a", "b", "c", "d", "e"} {
+			s.Accept(w)
+		}
+		s.Flush()
 	})
 }
