@@ -22,7 +22,26 @@ type StreamConfig struct {
 	// LeftContext bounds the attention history kept per utterance, so CPU
 	// per chunk stays constant on long dictation. Default 8 s.
 	LeftContext time.Duration
+	// ChunkedFinals makes Final keep the chunked pass's hypothesis. By
+	// default Final re-decodes the utterance once more at full context
+	// (the acoustic model and beam search Transcribe runs), the "final
+	// pass" of two-pass streaming recognisers (Sainath et al., "Two-Pass
+	// End-to-End Speech Recognition", Interspeech 2019; whisper.cpp's and
+	// Vosk's finals re-score likewise): partials stay chunked and prompt,
+	// finals get the offline model's accuracy for one full forward pass
+	// over the utterance.
+	ChunkedFinals bool
 }
+
+// maxFinalPass bounds the audio a Stream keeps for its final pass (and so
+// the pass's cost): a longer utterance, which a caller that never calls
+// Final lets grow, keeps its chunked hypothesis.
+const maxFinalPass = 30 * time.Second
+
+// finalPassLead is the audio before speech that a Stream keeps for its
+// final pass, more than the segmentPadMs the pass decodes before the
+// endpointer's speech start.
+const finalPassLead = 500 * time.Millisecond
 
 func (c StreamConfig) withDefaults() StreamConfig {
 	if c.Chunk == 0 {
@@ -52,6 +71,15 @@ type Stream struct {
 	uttStart int64 // sample where the current utterance began
 	speech   bool  // speech seen in the current utterance
 	endpoint bool
+	// The final pass's audio: the utterance's samples from utt0 on (the
+	// silence before speech trimmed to finalPassLead); overflow when the
+	// utterance outgrew maxFinalPass.
+	utt      []float32
+	utt0     int64
+	overflow bool
+	// The endpointer's first speech start and last speech end in the
+	// utterance (samples since the stream began; -1: none yet).
+	speechFrom, speechTo int64
 }
 
 // NewStream starts live recognition.
@@ -72,7 +100,7 @@ func (r *Recognizer) NewStream(cfg StreamConfig) (*Stream, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Stream{r: r, cfg: cfg, ac: ac, dec: r.dec.NewStream(r.hot), det: det, hop: hop}, nil
+	return &Stream{r: r, cfg: cfg, ac: ac, dec: r.dec.NewStream(r.hot), det: det, hop: hop, speechFrom: -1, speechTo: -1}, nil
 }
 
 // Accept feeds 16 kHz mono samples. It reports true when an utterance has
@@ -92,13 +120,41 @@ func (s *Stream) Accept(samples []float32) (bool, error) {
 		switch ev.Kind {
 		case vad.SpeechStart:
 			s.speech = true
+			if s.speechFrom < 0 {
+				s.speechFrom = ev.Sample
+			}
+			s.speechTo = -1
 		case vad.SpeechEnd:
 			if s.speech {
 				s.endpoint = true
+				s.speechTo = ev.Sample
 			}
 		}
 	}
+	if !s.cfg.ChunkedFinals {
+		s.keep(samples)
+	}
 	return s.endpoint, nil
+}
+
+// keep appends samples to the final pass's audio. Before speech it holds
+// only the last finalPassLead (plus what one push brought), so silence
+// costs the final pass nothing and the buffer stays small.
+func (s *Stream) keep(samples []float32) {
+	if s.overflow {
+		return
+	}
+	if len(s.utt)+len(samples) > int(maxFinalPass.Seconds()*sampleRate) {
+		s.overflow = true
+		s.utt = s.utt[:0]
+		return
+	}
+	s.utt = append(s.utt, samples...)
+	if lead := int(finalPassLead.Seconds()*sampleRate) + len(samples); !s.speech && len(s.utt) > lead {
+		drop := len(s.utt) - lead
+		s.utt = s.utt[:copy(s.utt, s.utt[drop:])]
+		s.utt0 += int64(drop)
+	}
 }
 
 // Partial returns the current best hypothesis of the utterance in progress.
@@ -125,15 +181,41 @@ func (s *Stream) PartialStable() (stable, pending string) {
 // times counted from the start of the stream; the stream then continues
 // with the next utterance.
 func (s *Stream) Final() (Transcript, error) {
-	lp, _, err := s.ac.Flush()
-	if err != nil {
-		return Transcript{}, err
+	var hyps []decoder.Hypothesis
+	start := float64(s.uttStart) / sampleRate
+	offset := start // of the decoded audio, for word times
+	switch {
+	case !s.cfg.ChunkedFinals && !s.speech:
+		// No speech heard (silence cut by a length limit or ended by the
+		// input's end): no words, as Transcribe finds none in what its
+		// detector calls silence. The chunked model, trained at full
+		// context, may hear words in long silence.
+	case !s.cfg.ChunkedFinals && !s.overflow:
+		// The final pass: the utterance once more at full context, over
+		// what Transcribe would cut out of the recording: the speech the
+		// endpointer heard, widened by segmentPadMs.
+		pad := int64(segmentPadMs * sampleRate / 1000)
+		from, to := max(s.utt0, s.speechFrom-pad), s.pushed
+		if s.speechTo >= 0 {
+			to = min(to, s.speechTo+pad)
+		}
+		from = min(from, to)
+		var err error
+		if hyps, err = s.r.recognise(s.utt[from-s.utt0 : to-s.utt0]); err != nil {
+			return Transcript{}, fmt.Errorf("final pass: %w", err)
+		}
+		offset = float64(from) / sampleRate
+	default:
+		// Chunked finals, or an utterance too long for the final pass.
+		lp, _, err := s.ac.Flush()
+		if err != nil {
+			return Transcript{}, err
+		}
+		if err := s.dec.Push(lp); err != nil {
+			return Transcript{}, fmt.Errorf("decode: %w", err)
+		}
+		hyps = s.dec.Finalize()
 	}
-	if err := s.dec.Push(lp); err != nil {
-		return Transcript{}, fmt.Errorf("decode: %w", err)
-	}
-	hyps := s.dec.Finalize()
-	offset := float64(s.uttStart) / sampleRate
 	tr := Transcript{Model: s.r.model.ID(), Duration: float64(s.pushed-s.uttStart) / sampleRate, Words: []Word{}, Segments: []Segment{}}
 	if len(hyps) > 0 && hyps[0].Text != "" {
 		best := hyps[0]
@@ -142,13 +224,21 @@ func (s *Stream) Final() (Transcript, error) {
 		for _, w := range best.Words {
 			tr.Words = append(tr.Words, Word{Word: w.Text, Start: round3(offset + w.Start.Seconds()), End: round3(offset + w.End.Seconds()), Confidence: round3(w.Confidence)})
 		}
-		tr.Segments = append(tr.Segments, Segment{Start: round3(offset), End: round3(float64(s.pushed) / sampleRate), Text: best.Text})
+		tr.Segments = append(tr.Segments, Segment{Start: round3(start), End: round3(float64(s.pushed) / sampleRate), Text: best.Text})
 	} else {
 		tr.Warning = "no speech detected"
 	}
 	s.ac.Reset()
 	s.dec.Reset()
 	s.uttStart = s.pushed
-	s.speech, s.endpoint = false, false
+	s.utt, s.utt0, s.overflow = s.utt[:0], s.pushed, false
+	// An utterance cut inside speech (a length limit) leaves the
+	// endpointer in speech: the next one starts in it, so that its end
+	// still ends the next utterance.
+	s.speech, s.endpoint = s.det.InSpeech(), false
+	s.speechFrom, s.speechTo = -1, -1
+	if s.speech {
+		s.speechFrom = s.pushed
+	}
 	return tr, nil
 }
