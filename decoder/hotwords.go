@@ -15,6 +15,15 @@ type Hotword struct {
 	// Boost is the bonus in nats for each token of the phrase matched,
 	// the trailing word separator included. Zero means DefaultHotwordBoost.
 	Boost float64 `json:"boost"`
+	// Keep is the bonus in nats each completed word of the phrase keeps:
+	// on the word's separator the per-token boosts it earned are
+	// replaced by Keep. Zero keeps them all (Boost per token, separator
+	// included, as in icefall's context graph).
+	Keep float64 `json:"keep"`
+	// MinLMLogProb, when negative, is the least ln P_lm the LM may give
+	// each word of the phrase: a word the LM finds unlikely, or has never
+	// seen, is scored as if it were this likely. Zero leaves the LM alone.
+	MinLMLogProb float64 `json:"min_lm_log_prob"`
 }
 
 // DefaultHotwordBoost is the per-token bonus of a Hotword without one.
@@ -35,7 +44,8 @@ type Hotwords struct {
 	fail     []int32
 	score    []float64 // bonus accumulated along the path to the state
 	terminal []bool
-	start    int32 // state after the virtual separator before the first word
+	lmFloor  []float64 // the least LM ln prob of the word completed on entering the state; 0 for none
+	start    int32     // state after the virtual separator before the first word
 	phrases  []Hotword
 	words    []string // every word of every phrase, for the OOV exemption
 	maxBoost float64  // the largest per-token boost
@@ -56,6 +66,7 @@ func CompileHotwords(vocab Vocabulary, hotwords []Hotword, spell SpellFunc) (*Ho
 		children map[int32]int32
 		score    float64
 		terminal bool
+		lmFloor  float64
 	}
 	states := []buildState{{}}
 	h := &Hotwords{}
@@ -85,11 +96,17 @@ func CompileHotwords(vocab Vocabulary, hotwords []Hotword, spell SpellFunc) (*Ho
 		if !(boost > 0 && boost <= 100) {
 			return nil, fmt.Errorf("hotword %q: boost %v outside (0, 100]", hw.Phrase, boost)
 		}
-		h.maxBoost = max(h.maxBoost, boost)
+		if !(hw.Keep >= 0 && hw.Keep <= 100) {
+			return nil, fmt.Errorf("hotword %q: keep %v outside [0, 100]", hw.Phrase, hw.Keep)
+		}
+		if !(hw.MinLMLogProb <= 0 && hw.MinLMLogProb > -1000) {
+			return nil, fmt.Errorf("hotword %q: least LM ln prob %v outside (-1000, 0]", hw.Phrase, hw.MinLMLogProb)
+		}
+		h.maxBoost = max(h.maxBoost, boost, hw.Keep)
 		// The leading separator anchors the match at a word start and earns
 		// nothing.
 		at := child(0, sep, 0)
-		score := 0.0
+		score, kept := 0.0, 0.0
 		for wi, w := range words {
 			spellings := spell(w)
 			if len(spellings) == 0 {
@@ -104,8 +121,15 @@ func CompileHotwords(vocab Vocabulary, hotwords []Hotword, spell SpellFunc) (*Ho
 				at = child(at, tok, score)
 			}
 			score += boost
+			if hw.Keep > 0 {
+				kept += hw.Keep
+				score = kept
+			}
 			at = child(at, sep, score)
 			_ = wi
+			if hw.MinLMLogProb < 0 {
+				states[at].lmFloor = min(states[at].lmFloor, hw.MinLMLogProb)
+			}
 			h.words = append(h.words, w)
 		}
 		states[at].terminal = true
@@ -117,11 +141,13 @@ func CompileHotwords(vocab Vocabulary, hotwords []Hotword, spell SpellFunc) (*Ho
 	h.first = make([]int32, n+1)
 	h.score = make([]float64, n)
 	h.terminal = make([]bool, n)
+	h.lmFloor = make([]float64, n)
 	h.fail = make([]int32, n)
 	for i, s := range states {
 		h.first[i] = int32(len(h.edgeTok))
 		h.score[i] = s.score
 		h.terminal[i] = s.terminal
+		h.lmFloor[i] = s.lmFloor
 		for tok := int32(0); tok < int32(len(vocab.Tokens)); tok++ {
 			if dst, ok := s.children[tok]; ok {
 				h.edgeTok = append(h.edgeTok, tok)
@@ -205,6 +231,10 @@ func (h *Hotwords) step(state int32, pending float64, tok int32) (int32, float64
 	}
 	return next, newPending, delta
 }
+
+// minLMLogProb returns the least LM ln prob of the word whose separator
+// led into state, or 0 when it is not a hotword's word.
+func (h *Hotwords) minLMLogProb(state int32) float64 { return h.lmFloor[state] }
 
 // inside reports whether state is within a phrase, past its leading
 // separator: the partial word being spelled may be a hotword.

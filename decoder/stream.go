@@ -89,6 +89,10 @@ type Stream struct {
 	// frameTop is each frame's largest token probability, for the
 	// confidence features.
 	frameTop []float32
+	// bases, keep and byBase are keepUnion's buffers.
+	bases  []float64
+	keep   []bool
+	byBase []int32
 }
 
 // timing describes the best path into a state: when the node's token was
@@ -128,10 +132,11 @@ type proposal struct {
 }
 
 // candidate is an accumulator (acc ≥ 0) or a proposal (−acc−1) with its
-// fused score.
+// fused score, and that score without unconfirmed hotword bonus.
 type candidate struct {
 	acc   int32
 	score float64
+	base  float64
 }
 
 // NewStream starts an utterance; hot may be nil.
@@ -300,6 +305,7 @@ func (s *Stream) step(row []float32) {
 	}
 	if len(s.beam) > 0 && !s.noFloor {
 		hi, lo := negInf, math.Inf(1)
+		hiBase, loBase := negInf, math.Inf(1)
 		for k, ni := range s.beam {
 			n := &s.nodes[ni]
 			bound := negInf
@@ -311,10 +317,22 @@ func (s *Stream) step(row []float32) {
 			}
 			bound += n.fusion
 			hi, lo = max(hi, bound), min(lo, bound)
+			hiBase, loBase = max(hiBase, bound-n.hotPending), min(loBase, bound-n.hotPending)
 		}
 		floor = hi - d.cfg.BeamPrune
-		if len(s.beam) == d.cfg.BeamSize {
+		if len(s.beam) >= d.cfg.BeamSize {
 			floor = max(floor, lo)
+		}
+		if s.hot != nil {
+			// The beam also keeps the best prefixes by their scores
+			// without unconfirmed bonus (see keepUnion); an extension
+			// is cut only when it can make neither set, and its
+			// score without bonus is at most its score with.
+			floorBase := hiBase - d.cfg.BeamPrune
+			if len(s.beam) >= d.cfg.BeamSize {
+				floorBase = max(floorBase, loBase)
+			}
+			floor = min(floor, floorBase)
 		}
 		floor -= s.slack
 	}
@@ -415,14 +433,17 @@ func (s *Stream) step(row []float32) {
 // prune keeps the best BeamSize candidates within BeamPrune of the best.
 func (s *Stream) prune() {
 	s.order = s.order[:0]
-	best := negInf
+	best, bestBase := negInf, negInf
 	for i := range s.accs {
 		a := &s.accs[i]
-		score := logAdd(a.pb, a.pnb) + s.nodes[a.node].fusion
+		n := &s.nodes[a.node]
+		score := logAdd(a.pb, a.pnb) + n.fusion
 		if score > best {
 			best = score
 		}
-		s.order = append(s.order, candidate{int32(i), score})
+		base := score - n.hotPending
+		bestBase = max(bestBase, base)
+		s.order = append(s.order, candidate{int32(i), score, base})
 	}
 	// The prefixes in the tree have their final scores now; the BeamSize-th
 	// best of them and the best less BeamPrune bound what a new prefix
@@ -436,6 +457,20 @@ func (s *Stream) prune() {
 			kth = min(kth, c.score)
 		}
 		cut = max(cut, kth)
+	}
+	if s.hot != nil {
+		// The same bound for the set kept by scores without unconfirmed
+		// bonus; a proposal is cut only when it makes neither.
+		cutBase := bestBase - s.d.cfg.BeamPrune
+		if k := s.d.cfg.BeamSize; len(s.order) >= k {
+			s.bases = s.bases[:0]
+			for _, c := range s.order {
+				s.bases = append(s.bases, c.base)
+			}
+			slices.Sort(s.bases)
+			cutBase = max(cutBase, s.bases[len(s.bases)-k])
+		}
+		cut = min(cut, cutBase)
 	}
 	for i := range s.props {
 		p := &s.props[i]
@@ -457,23 +492,30 @@ func (s *Stream) prune() {
 		if score > best {
 			best = score
 		}
-		s.order = append(s.order, candidate{int32(-i - 1), score})
+		base := score - p.text.hotPending
+		bestBase = max(bestBase, base)
+		s.order = append(s.order, candidate{int32(-i - 1), score, base})
 	}
 	if best == negInf || math.IsNaN(best) {
 		// Every path is impossible (all-NaN or −Inf input): keep the old
 		// beam rather than lose the work done so far.
 		return
 	}
-	cut = best - s.d.cfg.BeamPrune
-	kept := s.order[:0]
-	for _, c := range s.order {
-		if c.score >= cut {
-			kept = append(kept, c)
+	var kept []candidate
+	if s.hot != nil {
+		kept = s.keepUnion(best, bestBase)
+	} else {
+		cut = best - s.d.cfg.BeamPrune
+		kept = s.order[:0]
+		for _, c := range s.order {
+			if c.score >= cut {
+				kept = append(kept, c)
+			}
 		}
-	}
-	if len(kept) > s.d.cfg.BeamSize {
-		selectTop(kept, s.d.cfg.BeamSize)
-		kept = kept[:s.d.cfg.BeamSize]
+		if len(kept) > s.d.cfg.BeamSize {
+			selectTop(kept, s.d.cfg.BeamSize)
+			kept = kept[:s.d.cfg.BeamSize]
+		}
 	}
 	// New prefixes first, while their parents still hold the previous
 	// frame's paths that addEmit reads.
@@ -498,6 +540,53 @@ func (s *Stream) prune() {
 }
 
 // selectTop moves the k best candidates to the front (Hoare's quickselect).
+// keepUnion selects the beam when hotwords are on: the BeamSize best
+// candidates within BeamPrune of the best by fused score, together with the
+// BeamSize best within BeamPrune by that score less the unconfirmed hotword
+// bonus. A hotword's prefix bonus can then bring prefixes into the beam
+// but never push out those the search would keep without it, so a phrase
+// that is begun and not finished does not leave the beam without the
+// hypotheses it displaced (on dev, that loss, not false alarms, was most
+// of the WER the hotwords cost utterances without any). The beam holds up
+// to 2·BeamSize prefixes.
+func (s *Stream) keepUnion(best, bestBase float64) []candidate {
+	k, prune := s.d.cfg.BeamSize, s.d.cfg.BeamPrune
+	order := s.order
+	slices.SortFunc(order, func(a, b candidate) int {
+		if c := cmp.Compare(b.score, a.score); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.acc, b.acc)
+	})
+	s.keep = s.keep[:0]
+	for i, c := range order {
+		s.keep = append(s.keep, i < k && c.score >= best-prune)
+	}
+	s.byBase = s.byBase[:0]
+	for i := range order {
+		s.byBase = append(s.byBase, int32(i))
+	}
+	slices.SortFunc(s.byBase, func(a, b int32) int {
+		if c := cmp.Compare(order[b].base, order[a].base); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+	for r, i := range s.byBase {
+		if r >= k || order[i].base < bestBase-prune {
+			break
+		}
+		s.keep[i] = true
+	}
+	kept := order[:0]
+	for i, c := range order {
+		if s.keep[i] {
+			kept = append(kept, c)
+		}
+	}
+	return kept
+}
+
 func selectTop(c []candidate, k int) {
 	lo, hi := 0, len(c)-1
 	for lo < hi {
@@ -643,16 +732,25 @@ func (s *Stream) nextText(t, p *textState, tok int32) {
 	}
 	if t.lex >= 0 {
 		t.lex = d.lex.next(t.lex, tok)
-		if t.lex < 0 {
-			if d.cfg.Constrained {
-				t.dead = true
-			} else if d.lm != nil && !t.oovCharged && (s.hot == nil || !s.hot.inside(t.hot)) {
-				t.fusion -= d.cfg.OOVPenalty
-				t.oovCharged = true
-			}
+		if t.lex < 0 && d.cfg.Constrained {
+			t.dead = true
 		}
-	} else if t.oovCharged && (s.hot == nil || !s.hot.inside(t.hot)) {
-		t.fusion -= d.cfg.OOVCharPenalty // each further token of an unknown word
+	}
+	if t.lex < 0 && d.lex != nil && d.lm != nil && !d.cfg.Constrained {
+		// The first token outside the lexicon pays OOVPenalty, each
+		// further one OOVCharPenalty.
+		penalty := d.cfg.OOVCharPenalty
+		if !t.oovCharged {
+			penalty = d.cfg.OOVPenalty
+			t.oovCharged = true
+		}
+		if s.hot != nil && s.hot.inside(t.hot) {
+			// A hotword's spelling is waived the penalty, as bonus not
+			// yet confirmed: taken back if the phrase is not completed.
+			t.hotPending += penalty
+		} else {
+			t.fusion -= penalty
+		}
 	}
 }
 
@@ -714,19 +812,37 @@ func (s *Stream) completeWord(n *textState) {
 		n.dead = true
 		return
 	}
+	floor := 0.0
+	inside, confirmed := false, false
 	if s.hot != nil {
 		var delta float64
 		n.hot, n.hotPending, delta = s.hot.step(n.hot, n.hotPending, d.sep)
 		n.fusion += delta
+		floor = s.hot.minLMLogProb(n.hot)
+		inside, confirmed = s.hot.inside(n.hot), s.hot.terminal[n.hot]
 	}
 	if d.lm != nil {
-		if !known && !n.oovCharged && !d.cfg.Constrained && (s.hot == nil || !s.hot.inside(n.hot)) {
-			n.fusion -= d.cfg.OOVPenalty
+		if !known && !n.oovCharged && !d.cfg.Constrained {
+			if !inside {
+				n.fusion -= d.cfg.OOVPenalty
+			} else if !confirmed {
+				// Waived while the phrase may still fail (see nextText).
+				n.hotPending += d.cfg.OOVPenalty
+			}
 		}
 		lp, next := d.lm.Score(n.lmState, word)
 		n.lmState = next
 		n.lmLogProb += float64(lp)
 		n.fusion += d.cfg.LMWeight*float64(lp) + d.cfg.WordBonus
+		if floor < 0 && float64(lp) < floor {
+			// A hotword's word scores at least floor; like any bonus,
+			// the raise is unconfirmed until the phrase is complete.
+			raise := d.cfg.LMWeight * (floor - float64(lp))
+			n.fusion += raise
+			if !confirmed {
+				n.hotPending += raise
+			}
+		}
 	}
 }
 

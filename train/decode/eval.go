@@ -30,6 +30,10 @@ type Options struct {
 	HotwordsInDev int `json:"hotwords_in_dev"`
 	// HotwordBoosts are the per-token boosts tried, one dev pass each.
 	HotwordBoosts []float64 `json:"hotword_boosts"`
+	// HotwordKeep and HotwordMinLMLogProb are every hotword's
+	// decoder.Hotword Keep and MinLMLogProb.
+	HotwordKeep         float64 `json:"hotword_keep"`
+	HotwordMinLMLogProb float64 `json:"hotword_min_lm_log_prob"`
 	// Phone runs the phone-lexicon comparison when the model has a phone
 	// head.
 	Phone bool `json:"phone"`

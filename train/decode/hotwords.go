@@ -55,6 +55,11 @@ type HotwordRun struct {
 	WERChange  float64 `json:"wer_change"`
 	// All is the whole dev set's figure.
 	All Figure `json:"all"`
+	// Missed lists each InDev occurrence not recognised, as
+	// "word: hypothesis of its utterance".
+	Missed []string `json:"missed,omitempty"`
+	// FalseAlarmWords counts the false alarms per list word.
+	FalseAlarmWords map[string]int `json:"false_alarm_words,omitempty"`
 }
 
 // pickHotwords chooses the list deterministically (see HotwordReport).
@@ -173,11 +178,18 @@ func evaluateHotwords(post *Posteriors, m *lm.Model, opts Options, base []decode
 			for w, n := range refCount {
 				if isDev[w] {
 					run.Hits += min(n, hypCount[w])
+					if hypCount[w] < n {
+						run.Missed = append(run.Missed, w+": "+u.Text+" → "+hyps[i].Text)
+					}
 				}
 			}
 			for w, n := range hypCount {
-				if isList[w] {
-					run.FalseAlarms += max(0, n-refCount[w])
+				if isList[w] && n > refCount[w] {
+					run.FalseAlarms += n - refCount[w]
+					if run.FalseAlarmWords == nil {
+						run.FalseAlarmWords = map[string]int{}
+					}
+					run.FalseAlarmWords[w] += n - refCount[w]
 				}
 			}
 			s := text.ScoreNormalized(u.Text, hyps[i].Text)
@@ -197,10 +209,10 @@ func evaluateHotwords(post *Posteriors, m *lm.Model, opts Options, base []decode
 	for _, boost := range opts.HotwordBoosts {
 		list := make([]decoder.Hotword, 0, len(devWords)+len(distractors))
 		for _, w := range devWords {
-			list = append(list, decoder.Hotword{Phrase: w, Boost: boost})
+			list = append(list, decoder.Hotword{Phrase: w, Boost: boost, Keep: opts.HotwordKeep, MinLMLogProb: opts.HotwordMinLMLogProb})
 		}
 		for _, w := range distractors {
-			list = append(list, decoder.Hotword{Phrase: w, Boost: boost})
+			list = append(list, decoder.Hotword{Phrase: w, Boost: boost, Keep: opts.HotwordKeep, MinLMLogProb: opts.HotwordMinLMLogProb})
 		}
 		hot, err := decoder.CompileHotwords(vocab, list, nil)
 		if err != nil {

@@ -78,6 +78,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, emb Embe
 	fs.IntVar(&opts.Workers, "workers", opts.Workers, "utterances decoded at once")
 	fs.IntVar(&opts.Hotwords, "hotwords", opts.Hotwords, "hotword list size (0: skip the hotword test)")
 	fs.IntVar(&opts.HotwordsInDev, "hotwords-in-dev", opts.HotwordsInDev, "how many of the list occur in dev")
+	fs.Float64Var(&opts.HotwordKeep, "hotword-keep", opts.HotwordKeep, "bonus each completed hotword word keeps (0: its per-token boosts)")
+	fs.Float64Var(&opts.HotwordMinLMLogProb, "hotword-min-lm", opts.HotwordMinLMLogProb, "least LM ln prob of a hotword word (0: the LM's own)")
 	fs.BoolVar(&opts.Phone, "phone", opts.Phone, "compare phone-lexicon decoding when the model has a phone head")
 	fs.Float64Var(&opts.OOVPenalty, "oov-penalty", opts.OOVPenalty, "penalty per word that leaves the LM's vocabulary (negative: the decoder's default)")
 	fs.Float64Var(&opts.OOVCharPenalty, "oov-char-penalty", opts.OOVCharPenalty, "penalty per further letter of such a word (negative: the decoder's default)")
