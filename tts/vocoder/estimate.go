@@ -20,7 +20,8 @@ type estimator struct {
 	// Per-frame scratch of the harmonic refinement.
 	kIdx   []int     // harmonic k's grid interval
 	kFrac  []float64 // and position in it
-	kQ     []int     // its row of resp
+	kResp  []int     // the offset of its row of resp
+	kFirst []int     // and the first filter that row reaches
 	pred   []float64 // predicted harmonic mel energies
 	ratio  []float64
 	num    []float64
@@ -141,7 +142,7 @@ func (e *estimator) refineHarmonic(p []float64, f0 float64, grid []float64, maxH
 	if K < 1 || iterations <= 0 {
 		return
 	}
-	e.kIdx, e.kFrac, e.kQ = e.kIdx[:0], e.kFrac[:0], e.kQ[:0]
+	e.kIdx, e.kFrac, e.kResp, e.kFirst = e.kIdx[:0], e.kFrac[:0], e.kResp[:0], e.kFirst[:0]
 	i := 0
 	for k := 1; k <= K; k++ {
 		hz := float64(k) * f0
@@ -150,55 +151,69 @@ func (e *estimator) refineHarmonic(p []float64, f0 float64, grid []float64, maxH
 		}
 		e.kIdx = append(e.kIdx, i)
 		e.kFrac = append(e.kFrac, min(max((hz-grid[i])/(grid[i+1]-grid[i]), 0), 1))
-		e.kQ = append(e.kQ, int(hz/e.respStep+0.5))
+		q := int(hz/e.respStep + 0.5)
+		e.kResp = append(e.kResp, q*respWidth)
+		e.kFirst = append(e.kFirst, e.respFirst[q])
 	}
+	kIdx, kFrac, kResp, kFirst := e.kIdx[:K], e.kFrac[:K], e.kResp[:K], e.kFirst[:K]
 	// The denominators Σ_k (share of grid point i)·Σ_w resp are the same
 	// every iteration: sum them once, in the order the update always did,
 	// so the result is bit for bit what it was.
 	clear(e.den)
 	for k := range K {
 		var d float64
-		for _, r := range (*[respWidth]float64)(e.resp[e.kQ[k]*respWidth:]) {
+		for _, r := range (*[respWidth]float64)(e.resp[kResp[k]:]) {
 			d += r
 		}
-		i, fr := e.kIdx[k], e.kFrac[k]
+		i, fr := kIdx[k], kFrac[k]
 		e.den[i] += (1 - fr) * d
 		e.den[i+1] += fr * d
 	}
 	tiny := 1e-30
+	// The loops over a row of resp are written out (respWidth is 6): the
+	// compiler does not unroll them, and their counters cost as much as the
+	// arithmetic. The operations and their order are those of the loops.
+	target := e.target
+	predAll, ratioAll := e.pred[:len(target)], e.ratio[:len(target)]
+	num, den := e.num, e.den[:len(e.num)]
+	p = p[:len(num)]
 	for range iterations {
-		clear(e.pred)
-		for k := range K {
-			i, fr := e.kIdx[k], e.kFrac[k]
+		clear(predAll)
+		for k, i := range kIdx {
+			fr := kFrac[k]
 			a2 := p[i] + fr*(p[i+1]-p[i])
-			q := e.kQ[k]
 			// Fixed-size views: respFirst[q] ≤ NumMels−respWidth by
-			// construction, and the loops run without bounds checks.
-			resp := (*[respWidth]float64)(e.resp[q*respWidth:])
-			pred := (*[respWidth]float64)(e.pred[e.respFirst[q]:])
-			for w, r := range resp {
-				pred[w] += r * a2
-			}
+			// construction, and the sums run without bounds checks.
+			r := (*[respWidth]float64)(e.resp[kResp[k]:])
+			pred := (*[respWidth]float64)(predAll[kFirst[k]:])
+			pred[0] += r[0] * a2
+			pred[1] += r[1] * a2
+			pred[2] += r[2] * a2
+			pred[3] += r[3] * a2
+			pred[4] += r[4] * a2
+			pred[5] += r[5] * a2
 		}
-		for j, t := range e.target {
-			e.ratio[j] = t / (e.pred[j] + tiny)
+		for j, t := range target {
+			ratioAll[j] = t / (predAll[j] + tiny)
 		}
-		clear(e.num)
-		for k := range K {
-			q := e.kQ[k]
-			resp := (*[respWidth]float64)(e.resp[q*respWidth:])
-			ratio := (*[respWidth]float64)(e.ratio[e.respFirst[q]:])
+		clear(num)
+		for k, i := range kIdx {
+			r := (*[respWidth]float64)(e.resp[kResp[k]:])
+			ratio := (*[respWidth]float64)(ratioAll[kFirst[k]:])
 			var n float64
-			for w, r := range resp {
-				n += r * ratio[w]
-			}
-			i, fr := e.kIdx[k], e.kFrac[k]
-			e.num[i] += (1 - fr) * n
-			e.num[i+1] += fr * n
+			n += r[0] * ratio[0]
+			n += r[1] * ratio[1]
+			n += r[2] * ratio[2]
+			n += r[3] * ratio[3]
+			n += r[4] * ratio[4]
+			n += r[5] * ratio[5]
+			fr := kFrac[k]
+			num[i] += (1 - fr) * n
+			num[i+1] += fr * n
 		}
-		for i, d := range e.den {
+		for i, d := range den {
 			if d > 0 {
-				p[i] *= e.num[i] / d
+				p[i] *= num[i] / d
 			}
 		}
 	}

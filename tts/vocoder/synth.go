@@ -376,6 +376,29 @@ func (s *Synthesizer) bank(out []float32, a, b []float64, K int) {
 		return a0, (a1 - a0) * inv
 	}
 	k := 0
+	// Four harmonics a pass where there are four: the same arithmetic per
+	// sample, in the same order, as two passes of two (so the same bits),
+	// with half the loads and stores of the recurrence and accumulator.
+	for ; k+3 < K; k += 4 {
+		amp1, da1 := ends(k)
+		amp2, da2 := ends(k + 1)
+		amp3, da3 := ends(k + 2)
+		amp4, da4 := ends(k + 3)
+		c2, sCur, sPrev := c2[:len(acc)], sCur[:len(acc)], sPrev[:len(acc)]
+		for i, c := range c2 {
+			s1 := sCur[i]
+			s2 := c*s1 - sPrev[i]
+			v := acc[i] + (amp1*s1 + amp2*s2)
+			s3 := c*s2 - s1
+			s4 := c*s3 - s2
+			acc[i] = v + (amp3*s3 + amp4*s4)
+			amp1 += da1
+			amp2 += da2
+			amp3 += da3
+			amp4 += da4
+			sPrev[i], sCur[i] = s4, c*s4-s3
+		}
+	}
 	for ; k+1 < K; k += 2 {
 		amp1, da1 := ends(k)
 		amp2, da2 := ends(k + 1)
@@ -465,15 +488,21 @@ func (s *Synthesizer) noise(out []float32, fr *Frames, gradOut, dEnv []float32) 
 		s.noiseSpectrum(t)
 		s.flops += int64(5*n/2*bits.Len(uint(n))) + int64(10*n)
 		if gradOut == nil {
-			for b := 1; b < len(s.spec)-1; b++ {
-				i, f := s.binIdx[b], s.binFrac[b]
+			spec, binIdx, binFrac := s.spec[:len(s.spec)-1], s.binIdx[:len(s.spec)-1], s.binFrac[:len(s.spec)-1]
+			for b := 1; b < len(spec); b++ {
+				i, f := binIdx[b], binFrac[b]
 				m := env[i] + f*(env[i+1]-env[i])
-				s.spec[b] *= complex(m, 0)
+				// A real gain scales both parts: what multiplying by
+				// complex(m, 0) gives, without its four products.
+				spec[b] = complex(real(spec[b])*m, imag(spec[b])*m)
 			}
 			s.plan.Inverse(s.buf, s.spec)
-			for i, v := range s.buf {
-				if j := start + i; j >= 0 && j < total {
-					out[j] += v * s.win[i]
+			// Overlap-add the samples that fall inside the signal.
+			lo, hi := max(0, -start), min(n, total-start)
+			if lo < hi {
+				dst, win := out[start+lo:start+hi], s.win[lo:hi]
+				for i, v := range s.buf[lo:hi] {
+					dst[i] += v * win[i]
 				}
 			}
 			continue
