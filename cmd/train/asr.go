@@ -51,7 +51,13 @@ func runASR(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&opts.Model.Name, "name", opts.Model.Name, "model name")
 	fs.IntVar(&opts.Model.FreqAttentionHeads, "freq-attention-heads", opts.Model.FreqAttentionHeads, "heads of the attention over frequency (0: none; ablation)")
 	fs.BoolVar(&opts.Model.TimeAttention, "time-attention", opts.Model.TimeAttention, "self-attention over time (false: conv blocks only; ablation)")
-	noAugment := fs.Bool("no-augment", false, "turn off every augmentation (waveform and SpecAugment)")
+	noAugment := fs.Bool("no-augment", false, "turn off every augmentation (waveform and SpecAugment); the flags below then turn single ones back on")
+	noiseProb := fs.Float64("noise-prob", -1, "share of utterances mixed with noise at 0-20 dB (negative: the recipe's)")
+	reverbProb := fs.Float64("reverb-prob", -1, "share convolved with a simulated room (negative: the recipe's)")
+	telephoneProb := fs.Float64("telephone-prob", -1, "share band-limited to the telephone band (negative: the recipe's)")
+	speedPerturb := fs.String("speed-perturb", "", `"on" or "off": 0.9/1.0/1.1 speed perturbation (empty: the recipe's)`)
+	freqMasks := fs.Int("freq-masks", -1, "SpecAugment frequency masks per utterance (negative: the recipe's)")
+	timeMaskShare := fs.Float64("time-mask-share", -1, "SpecAugment: share of frames under time masks (negative: the recipe's)")
 	fs.IntVar(&opts.InterBlock, "inter-block", opts.InterBlock, "intermediate CTC loss on this block's output (0: off)")
 	fs.Float64Var(&opts.InterWeight, "inter-weight", opts.InterWeight, "weight of the intermediate CTC loss")
 	fs.IntVar(&opts.PhoneBlock, "phone-block", opts.PhoneBlock, "block whose output feeds the auxiliary phone-CTC head")
@@ -84,6 +90,21 @@ func runASR(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if *noAugment {
 		opts.NoiseProb, opts.ReverbProb, opts.TelephoneProb, opts.SpeedPerturb = 0, 0, 0, false
 		opts.FreqMasks, opts.TimeMaskShare = 0, 0
+	}
+	setIfGiven(&opts.NoiseProb, *noiseProb)
+	setIfGiven(&opts.ReverbProb, *reverbProb)
+	setIfGiven(&opts.TelephoneProb, *telephoneProb)
+	setIfGiven(&opts.TimeMaskShare, *timeMaskShare)
+	if *freqMasks >= 0 {
+		opts.FreqMasks = *freqMasks
+	}
+	switch *speedPerturb {
+	case "":
+	case "on", "off":
+		opts.SpeedPerturb = *speedPerturb == "on"
+	default:
+		fmt.Fprintf(stderr, "train asr: --speed-perturb %q: want on or off\n", *speedPerturb)
+		return 2
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "train asr: unexpected arguments %q\n", fs.Args())
@@ -156,6 +177,13 @@ func runASR(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// setIfGiven stores v in *dst unless v is negative (the flag's "not given").
+func setIfGiven(dst *float64, v float64) {
+	if v >= 0 {
+		*dst = v
+	}
 }
 
 // parseMixCaps reads --mix-caps: "none", or comma-separated family=share
