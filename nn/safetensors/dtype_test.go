@@ -167,3 +167,29 @@ func TestPortablePathsMatchNative(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeF16Paths decodes every binary16 code through the in-place
+// path (native order, even address), and through the portable one (odd
+// address, or the other byte order), against F16ToFloat32.
+func TestDecodeF16Paths(t *testing.T) {
+	buf := make([]byte, 2<<16+1)
+	for _, c := range []struct {
+		name   string
+		offset int
+		native bool
+	}{{"aligned", 0, true}, {"odd address", 1, true}, {"portable", 0, false}} {
+		src := buf[c.offset : c.offset+2<<16]
+		for h := range 1 << 16 {
+			src[2*h], src[2*h+1] = byte(h), byte(h>>8)
+		}
+		dst := make([]float32, 1<<16)
+		if err := decodeFloat32(dst, F16, src, c.native); err != nil {
+			t.Fatal(err)
+		}
+		for h, got := range dst {
+			if want := F16ToFloat32(uint16(h)); math.Float32bits(got) != math.Float32bits(want) {
+				t.Fatalf("%s: %#04x decoded as %#08x, want %#08x", c.name, h, math.Float32bits(got), math.Float32bits(want))
+			}
+		}
+	}
+}
