@@ -31,7 +31,18 @@ type StreamConfig struct {
 	// finals get the offline model's accuracy for one full forward pass
 	// over the utterance.
 	ChunkedFinals bool
+	// ChunkedPartials makes partials come from the chunked pass. By
+	// default, while the endpointer hears speech, each chunk re-decodes the
+	// last partialWindow of the utterance at full context (words before
+	// the window stay as they were last decoded): the shipped model,
+	// trained at full context, is near useless chunked. This costs one
+	// offline forward pass over at most partialWindow per chunk of speech:
+	// bounded, so constant per chunk however long the session runs.
+	ChunkedPartials bool
 }
+
+// partialWindow is the audio each full-context partial re-decodes.
+const partialWindow = 4 * time.Second
 
 // maxFinalPass bounds the audio a Stream keeps for its final pass (and so
 // the pass's cost): a longer utterance, which a caller that never calls
@@ -80,6 +91,10 @@ type Stream struct {
 	// The endpointer's first speech start and last speech end in the
 	// utterance (samples since the stream began; -1: none yet).
 	speechFrom, speechTo int64
+	// Full-context partials: the words (times from the start of the
+	// stream) and the sample count at which they were last decoded.
+	part   []decoder.Word
+	partAt int64
 }
 
 // NewStream starts live recognition.
@@ -131,10 +146,56 @@ func (s *Stream) Accept(samples []float32) (bool, error) {
 			}
 		}
 	}
-	if !s.cfg.ChunkedFinals {
+	if !s.cfg.ChunkedFinals || !s.cfg.ChunkedPartials {
 		s.keep(samples)
 	}
+	if !s.cfg.ChunkedPartials && s.speech && !s.overflow && s.pushed-s.partAt >= int64(s.cfg.Chunk.Seconds()*sampleRate) {
+		if err := s.redecodePartial(); err != nil {
+			return false, err
+		}
+	}
 	return s.endpoint, nil
+}
+
+// redecodePartial decodes the last partialWindow of the utterance's speech
+// at full context and makes it the partial's tail, after the words of the
+// previous partial that ended before the window.
+func (s *Stream) redecodePartial() error {
+	pad := int64(segmentPadMs * sampleRate / 1000)
+	from := max(s.utt0, s.speechFrom-pad, s.pushed-int64(partialWindow.Seconds()*sampleRate))
+	hyps, err := s.r.recognise(s.utt[from-s.utt0:])
+	if err != nil {
+		return fmt.Errorf("partial: %w", err)
+	}
+	s.partAt = s.pushed
+	offset := time.Duration(from) * time.Second / sampleRate
+	keep := 0
+	for keep < len(s.part) && s.part[keep].End <= offset {
+		keep++
+	}
+	s.part = s.part[:keep]
+	if len(hyps) == 0 {
+		return nil
+	}
+	for _, w := range hyps[0].Words {
+		w.Start += offset
+		w.End += offset
+		if keep > 0 && w.Start < s.part[keep-1].End {
+			continue // the window's edge cut a word the kept ones hold
+		}
+		s.part = append(s.part, w)
+	}
+	return nil
+}
+
+// current returns the partial hypothesis with its words' time offset from
+// the start of the stream.
+func (s *Stream) current() (decoder.Partial, time.Duration) {
+	if !s.cfg.ChunkedPartials {
+		// Re-decoded words are never certain: none is stable.
+		return decoder.Partial{Words: s.part}, 0
+	}
+	return s.dec.Partial(), time.Duration(s.uttStart) * time.Second / sampleRate
 }
 
 // keep appends samples to the final pass's audio. Before speech it holds
@@ -159,13 +220,14 @@ func (s *Stream) keep(samples []float32) {
 
 // Partial returns the current best hypothesis of the utterance in progress.
 func (s *Stream) Partial() string {
-	return s.dec.Partial().Text()
+	p, _ := s.current()
+	return p.Text()
 }
 
 // PartialStable returns the partial split into words that will not change
 // and the words still being decided.
 func (s *Stream) PartialStable() (stable, pending string) {
-	p := s.dec.Partial()
+	p, _ := s.current()
 	var a, b []string
 	for i, w := range p.Words {
 		if i < p.Stable {
@@ -237,6 +299,7 @@ func (s *Stream) Final() (Transcript, error) {
 	// still ends the next utterance.
 	s.speech, s.endpoint = s.det.InSpeech(), false
 	s.speechFrom, s.speechTo = -1, -1
+	s.part, s.partAt = s.part[:0], s.pushed
 	if s.speech {
 		s.speechFrom = s.pushed
 	}

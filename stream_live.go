@@ -12,8 +12,8 @@ import "time"
 // hypothesis shares them, so they will not change. Confidences of partial
 // words are not yet known and are 0.
 func (s *Stream) PartialWords() (words []Word, stable int) {
-	p := s.dec.Partial()
-	offset := float64(s.uttStart) / sampleRate
+	p, off := s.current()
+	offset := off.Seconds()
 	words = make([]Word, len(p.Words))
 	for i, w := range p.Words {
 		words[i] = Word{Word: w.Text, Start: round3(offset + w.Start.Seconds()), End: round3(offset + w.End.Seconds())}
