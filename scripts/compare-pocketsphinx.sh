@@ -4,7 +4,7 @@
 # processes (model load included), as issues 9 and 16 ask.
 #
 #   scripts/compare-pocketsphinx.sh [--model FILE] [--corpus NAME] [--limit N]
-#       [--per-corpus N] [--beams "1 0"] [DEV_MANIFEST]
+#       [--per-corpus N] [--beams "1 0"] [--peer-from DIR] [DEV_MANIFEST]
 #
 # DEV_MANIFEST defaults to ~/.cache/mynah/manifests/dev.jsonl (written by
 # `train asr --shared ../shared/corpora`). Both systems get the same files
@@ -14,6 +14,9 @@
 # default beam search with the embedded LM (default "1 0"). Every run is on
 # one core (GOMAXPROCS=1, -j 1 --threads 1; pocketsphinx_batch is single
 # threaded). $TRANSCRIBE names a prebuilt binary (default: go build).
+# --peer-from DIR reuses PocketSphinx's transcripts and times from an
+# earlier run's $OUT_DIR (it is deterministic: 12 CPU-minutes saved on the
+# 240 speechocean762 files) after checking that its file list is the same.
 # Output: a WER/CER line per system and corpus family, then wall and CPU
 # seconds per system and the speed ratios; work files stay in $OUT_DIR
 # (default a temporary folder) for inspection.
@@ -26,6 +29,7 @@ corpus=""
 limit=0
 per_corpus=0
 beams="1 0"
+peer_from=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--model) model=$2; shift 2 ;;
@@ -33,6 +37,7 @@ while [ $# -gt 0 ]; do
 	--limit) limit=$2; shift 2 ;;
 	--per-corpus) per_corpus=$2; shift 2 ;;
 	--beams|--beam) beams=$2; shift 2 ;;
+	--peer-from) peer_from=$2; shift 2 ;;
 	-h|--help) sed -n '2,20p' "$0"; exit 0 ;;
 	-*) echo "compare-pocketsphinx: unknown flag $1" >&2; exit 2 ;;
 	*) manifest=$1; shift ;;
@@ -73,7 +78,17 @@ timed() {
 	awk -v l="$label" '{printf "%s %s %.2f\n", l, $1, $2 + $3}' "$out/time.$label" >>"$out/times"
 }
 : >"$out/times"
-timed pocketsphinx "$shared/bench/peers/asr_pocketsphinx.sh" --batch "$out/list.tsv" -o "$out/pocketsphinx.tsv" 2>"$out/pocketsphinx.log" || true
+if [ -n "$peer_from" ]; then
+	if ! cmp -s "$peer_from/list.tsv" "$out/list.tsv"; then
+		echo "compare-pocketsphinx: --peer-from $peer_from: its file list differs from this run's" >&2
+		exit 2
+	fi
+	cp "$peer_from/pocketsphinx.tsv" "$out/pocketsphinx.tsv"
+	grep '^pocketsphinx ' "$peer_from/times" >>"$out/times"
+	echo "pocketsphinx: transcripts and times reused from $peer_from" >&2
+else
+	timed pocketsphinx "$shared/bench/peers/asr_pocketsphinx.sh" --batch "$out/list.tsv" -o "$out/pocketsphinx.tsv" 2>"$out/pocketsphinx.log" || true
+fi
 bin=${TRANSCRIBE:-}
 if [ -z "$bin" ]; then
 	bin="$out/transcribe"
