@@ -31,6 +31,8 @@ type options struct {
 	maxUtterance    time.Duration
 	buffer          time.Duration
 	stats           bool
+	chunkedFinals   bool
+	chunkedPartials bool
 }
 
 // errUsage marks errors that print a hint and exit 2.
@@ -57,6 +59,8 @@ func newFlagSet(o *options, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.vad, "vad", "learned", "endpointer's voice activity detector: learned (the embedded model) or energy (the energy baseline)")
 	fs.DurationVar(&o.maxUtterance, "max-utterance", 20*time.Second, "cut an utterance that grows this long without a pause (reason maxlen)")
 	fs.DurationVar(&o.buffer, "buffer", 10*time.Second, "audio the capture ring holds while recognition catches up; beyond it audio is dropped and reported")
+	fs.BoolVar(&o.chunkedFinals, "chunked-finals", false, "finals keep the chunked pass's words instead of re-decoding each utterance at full context when it ends (less CPU at each endpoint, less accurate)")
+	fs.BoolVar(&o.chunkedPartials, "chunked-partials", false, "partials come from the chunked pass instead of re-decoding the last 4 s of speech at full context each chunk (less CPU, far less accurate with the current model)")
 	fs.BoolVar(&o.stats, "stats", false, "at the end, report on stderr the CPU time per model chunk, per minute of audio")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: livemic [flags]\n\nLive dictation from a microphone (built with -tags portaudio) or a recording (--input).\n\nFlags:\n")

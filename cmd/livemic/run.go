@@ -75,10 +75,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 		defer in.close()
 	}
-	// The recognizer stays raw: livemic punctuates with the punctuation
-	// model's streaming variant (dictate.New), not the recognizer's
-	// whole-utterance one.
-	rec, err := mynah.NewRecognizer(mynah.Config{ModelPath: o.modelPath, LMPath: o.lmPath, Beam: o.beam, Hotwords: o.hotwords, Raw: true, VADKind: mynah.VADKind(o.vad)})
+	rec, err := mynah.NewRecognizer(o.recognizerConfig())
 	if err != nil {
 		fmt.Fprintf(stderr, "livemic: %v\n", err)
 		return 1
@@ -92,7 +89,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 		dictation = dictate.New(pm)
 	}
-	st, err := rec.NewStream(mynah.StreamConfig{Chunk: o.chunk, EndpointSilence: o.endpointSilence})
+	st, err := rec.NewStream(o.streamConfig())
 	if err != nil {
 		fmt.Fprintf(stderr, "livemic: %v\n", err)
 		return 1
@@ -137,6 +134,18 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		s.stats.report(stderr)
 	}
 	return code
+}
+
+// recognizerConfig is the recognizer the flags ask for. It stays raw:
+// livemic punctuates with the punctuation model's streaming variant
+// (dictate.New), not the recognizer's whole-utterance one.
+func (o options) recognizerConfig() mynah.Config {
+	return mynah.Config{ModelPath: o.modelPath, LMPath: o.lmPath, Beam: o.beam, Hotwords: o.hotwords, Raw: true, VADKind: mynah.VADKind(o.vad)}
+}
+
+// streamConfig is the live stream the flags ask for.
+func (o options) streamConfig() mynah.StreamConfig {
+	return mynah.StreamConfig{Chunk: o.chunk, EndpointSilence: o.endpointSilence, ChunkedFinals: o.chunkedFinals, ChunkedPartials: o.chunkedPartials}
 }
 
 // session is one run of the recognition loop.
