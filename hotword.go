@@ -6,15 +6,21 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/mynah-speech/mynah/decoder"
 )
 
 // DefaultHotwordWeight is the boost, in nats per matched character, of a
-// hotword given without an explicit weight.
-const DefaultHotwordWeight = 1.5
+// hotword given without an explicit weight (decoder.DefaultHotwordBoost).
+const DefaultHotwordWeight = decoder.DefaultHotwordBoost
 
 // Hotword is a phrase the decoder should favour. Weight is the boost in
-// nats for each matched character (token) of the phrase; a bonus is taken
-// back when the phrase is not completed.
+// nats for each matched character (token) of the phrase, which keeps the
+// phrase's beginnings in the search; it is taken back when the phrase is
+// not completed, and each completed word keeps
+// decoder.DefaultHotwordKeepPerBoost × Weight instead. The LM scores each
+// of the phrase's words at least as likely as
+// decoder.DefaultHotwordMinLMLogProb, so words it has never seen can win.
 type Hotword struct {
 	Phrase string  `json:"phrase"`
 	Weight float64 `json:"weight"`

@@ -422,11 +422,11 @@ func TestHotwords(t *testing.T) {
 	if got[0].Text != base[0].Text || math.Abs(got[0].Score-base[0].Score) > 1e-9 {
 		t.Fatalf("incomplete hotwords changed the result: %q %v vs %q %v", got[0].Text, got[0].Score, base[0].Text, base[0].Score)
 	}
-	// A completed phrase keeps its bonus: 6 tokens (5 letters + separator).
+	// A completed phrase keeps its bonus: by default 4 per unit of boost.
 	whole, _ := CompileHotwords(vocab, []Hotword{{Phrase: "miner", Boost: 1}}, nil)
 	got, _ = d.Decode(logProbs, whole)
-	if math.Abs(got[0].Score-base[0].Score-6) > 1e-9 {
-		t.Fatalf("completed hotword bonus %v, want 6", got[0].Score-base[0].Score)
+	if math.Abs(got[0].Score-base[0].Score-DefaultHotwordKeepPerBoost) > 1e-9 {
+		t.Fatalf("completed hotword bonus %v, want %v", got[0].Score-base[0].Score, DefaultHotwordKeepPerBoost)
 	}
 	// Whole words only: "said" inside "unsaid" is not a match.
 	inner, _ := CompileHotwords(vocab, []Hotword{{Phrase: "aid", Boost: 1}}, nil)

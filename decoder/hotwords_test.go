@@ -39,6 +39,9 @@ func TestHotwordKeepAndLMFloor(t *testing.T) {
 		{"LM floor", Hotword{Phrase: "miner", Boost: 1, Keep: 2.5, MinLMLogProb: -4}, 2.5 + cfg.LMWeight*(-4+3*math.Ln10)},
 		{"LM floor below the LM's score changes nothing", Hotword{Phrase: "miner", Boost: 1, Keep: 2.5, MinLMLogProb: -20}, 2.5},
 		{"two-word phrase keeps per word", Hotword{Phrase: "miner said", Boost: 1, Keep: 2}, 4},
+		{"default keep", Hotword{Phrase: "miner", Boost: 1}, DefaultHotwordKeepPerBoost},
+		// icefall's context graph: 6 tokens (5 letters + separator).
+		{"negative keep keeps the per-token boosts", Hotword{Phrase: "miner", Boost: 1, Keep: -1}, 6},
 	}
 	for _, c := range cases {
 		hot, err := CompileHotwords(vocab, []Hotword{c.hw}, nil)
@@ -57,7 +60,7 @@ func TestHotwordKeepAndLMFloor(t *testing.T) {
 	if got[0].Text != "mynah said" {
 		t.Errorf("unknown hotword with an LM floor: %q", got[0].Text)
 	}
-	for _, bad := range []Hotword{{Phrase: "x", Keep: -1}, {Phrase: "x", MinLMLogProb: 1}, {Phrase: "x", Keep: math.NaN()}} {
+	for _, bad := range []Hotword{{Phrase: "x", Keep: 101}, {Phrase: "x", MinLMLogProb: 1}, {Phrase: "x", Keep: math.NaN()}, {Phrase: "x", MinLMLogProb: math.Inf(-1)}} {
 		if _, err := CompileHotwords(vocab, []Hotword{bad}, nil); err == nil {
 			t.Errorf("%+v accepted", bad)
 		}

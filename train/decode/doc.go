@@ -16,12 +16,19 @@
 //     (the dev words the LM finds least likely, out-of-vocabulary first)
 //     and 40 distractors that do not; recall of the 10's occurrences with
 //     and without the list (target ≥ 80%) and the WER change on the
-//     utterances that contain none of them (target ≤ +2% relative);
+//     utterances that contain none of them (target ≤ +2% relative), per
+//     per-token boost (-hotword-boosts; -hotword-keep and -hotword-min-lm
+//     set the decoder.Hotword terms), with the occurrences missed and the
+//     false alarms per word;
 //  4. word confidence: the AUROC of confidence for word correctness (each
 //     hypothesis word aligned to the reference by Levenshtein distance;
-//     target ≥ 0.8), and word times against the CTC forced alignment of the
-//     reference under the same model: a self-consistency figure, since no
-//     dev manifest carries word times;
+//     target ≥ 0.8), of each decoder.ConfidenceFeatures feature alone and
+//     of a logistic regression fitted on one speaker-disjoint half of dev
+//     and scored on the other (FitConfidence); its weights fitted on all
+//     of dev are printed as the Go literal to ship as
+//     decoder.DefaultConfidenceModel; and word times against the CTC
+//     forced alignment of the reference under the same model: a
+//     self-consistency figure, since no dev manifest carries word times;
 //  5. phone-lexicon decoding over the phone head, constrained to the LM's
 //     CMUdict words, against character decoding.
 //

@@ -31,7 +31,7 @@ type Options struct {
 	// HotwordBoosts are the per-token boosts tried, one dev pass each.
 	HotwordBoosts []float64 `json:"hotword_boosts"`
 	// HotwordKeep and HotwordMinLMLogProb are every hotword's
-	// decoder.Hotword Keep and MinLMLogProb.
+	// decoder.Hotword Keep and MinLMLogProb (0: the decoder's defaults).
 	HotwordKeep         float64 `json:"hotword_keep"`
 	HotwordMinLMLogProb float64 `json:"hotword_min_lm_log_prob"`
 	// Phone runs the phone-lexicon comparison when the model has a phone
@@ -62,7 +62,7 @@ func DefaultOptions() Options {
 	return Options{
 		Alphas: []float64{0.3, 0.5, 0.8, 1.2}, Betas: []float64{0, 1, 2, 3},
 		Beam: 100, Workers: 2, Hotwords: 50, HotwordsInDev: 10,
-		HotwordBoosts: []float64{decoder.DefaultHotwordBoost, 3},
+		HotwordBoosts: []float64{1.5, 2.25, decoder.DefaultHotwordBoost, 3.75},
 		Phone:         true, PhoneSeparatorPenalty: 0,
 		OOVPenalty: -1, OOVCharPenalty: -1,
 	}

@@ -31,6 +31,10 @@ type HotwordReport struct {
 	// UtterancesWithout counts dev utterances whose reference has none of
 	// the InDev words: the WER-change set.
 	UtterancesWithout int `json:"utterances_without"`
+	// Keep and MinLMLogProb are every hotword's decoder.Hotword terms
+	// (0: the decoder's defaults).
+	Keep         float64 `json:"keep"`
+	MinLMLogProb float64 `json:"min_lm_log_prob"`
 	// Without is the decoding without the list.
 	Without HotwordRun `json:"without"`
 	// Runs are the decodings with the list, one per boost.
@@ -143,7 +147,7 @@ func evaluateHotwords(post *Posteriors, m *lm.Model, opts Options, base []decode
 	search func(*decoder.Hotwords) ([]decoder.Hypothesis, error), vocab decoder.Vocabulary, logf func(string, ...any)) (*HotwordReport, error) {
 	utts := post.Utterances
 	devWords, distractors := pickHotwords(utts, m, opts.HotwordsInDev, opts.Hotwords)
-	rep := &HotwordReport{InDev: devWords, Distractors: distractors}
+	rep := &HotwordReport{InDev: devWords, Distractors: distractors, Keep: opts.HotwordKeep, MinLMLogProb: opts.HotwordMinLMLogProb}
 	isDev := map[string]bool{}
 	for _, w := range devWords {
 		isDev[w] = true

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/mynah-speech/mynah/decoder"
 )
 
 // WriteMarkdown renders the report as Markdown tables (rates in percent;
@@ -62,12 +64,33 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 		fmt.Fprintf(&b, "### Hotwords (at the best α, β)\n\n")
 		fmt.Fprintf(&b, "%d words, %d in dev (%d occurrences): %s. Distractors: %s.\n\n",
 			len(h.InDev)+len(h.Distractors), len(h.InDev), h.Occurrences, strings.Join(h.InDev, ", "), strings.Join(h.Distractors, ", "))
+		keep := fmt.Sprintf("%g", h.Keep)
+		switch {
+		case h.Keep == 0:
+			keep = fmt.Sprintf("%g × boost (the decoder's default)", decoder.DefaultHotwordKeepPerBoost)
+		case h.Keep < 0:
+			keep = "its per-token boosts (icefall's context graph)"
+		}
+		minLM := fmt.Sprintf("%g", h.MinLMLogProb)
+		if h.MinLMLogProb == 0 {
+			minLM = fmt.Sprintf("%g (the decoder's default)", decoder.DefaultHotwordMinLMLogProb)
+		}
+		fmt.Fprintf(&b, "Each completed hotword word keeps %s nats; the LM scores it at least ln P = %s.\n\n", keep, minLM)
 		fmt.Fprintf(&b, "| list | boost/token | recall | false alarms | WER, %d utts without hotwords | relative change | WER all |\n|---|---:|---:|---:|---:|---:|---:|\n", h.UtterancesWithout)
 		fmt.Fprintf(&b, "| none | – | %.1f%% (%d/%d) | %d | %.2f | – | %.2f |\n", h.Without.Recall, h.Without.Hits, h.Occurrences, h.Without.FalseAlarms, h.Without.WERWithout, h.Without.All.WER)
 		for _, run := range h.Runs {
 			fmt.Fprintf(&b, "| 50 words | %g | %.1f%% (%d/%d) | %d | %.2f | %+.2f%% | %.2f |\n", run.Boost, run.Recall, run.Hits, h.Occurrences, run.FalseAlarms, run.WERWithout, run.WERChange, run.All.WER)
 		}
 		fmt.Fprintf(&b, "\nTargets: recall ≥ 80%%, WER on utterances without hotwords ≤ +2%% relative.\n\n")
+		for _, run := range h.Runs {
+			if len(run.Missed) > 0 {
+				fmt.Fprintf(&b, "Boost %g missed:\n\n", run.Boost)
+				for _, m := range run.Missed {
+					fmt.Fprintf(&b, "- %s\n", m)
+				}
+				fmt.Fprintf(&b, "\n")
+			}
+		}
 	}
 
 	c := r.Confidence
