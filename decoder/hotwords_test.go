@@ -59,6 +59,8 @@ func TestHotwordKeepAndLMFloor(t *testing.T) {
 	got, _ := d.Decode(logProbs, hot)
 	if got[0].Text != "mynah said" {
 		t.Errorf("unknown hotword with an LM floor: %q", got[0].Text)
+	} else if !got[0].Words[0].Features.InVocabulary {
+		t.Error("a hotword unknown to the LM should count as in the vocabulary for its confidence")
 	}
 	for _, bad := range []Hotword{{Phrase: "x", Keep: 101}, {Phrase: "x", MinLMLogProb: 1}, {Phrase: "x", Keep: math.NaN()}, {Phrase: "x", MinLMLogProb: math.Inf(-1)}} {
 		if _, err := CompileHotwords(vocab, []Hotword{bad}, nil); err == nil {

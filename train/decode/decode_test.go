@@ -212,6 +212,9 @@ func TestEvaluateToy(t *testing.T) {
 	if rep.Confidence.Words == 0 || rep.Confidence.AUROC < 0 {
 		t.Errorf("confidence %+v", rep.Confidence)
 	}
+	if c := rep.Confidence; len(c.Features) != decoder.NumConfidenceFeatures || c.Halves[0].Words+c.Halves[1].Words != c.Words {
+		t.Errorf("confidence features %+v, halves %+v of %d words", c.Features, c.Halves, c.Words)
+	}
 	if rep.Timing.Words == 0 || rep.Timing.MedianStartErrorMs != 0 {
 		t.Errorf("timing %+v: correct words of a peaky model should sit on the forced alignment", rep.Timing)
 	}
