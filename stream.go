@@ -31,14 +31,17 @@ type StreamConfig struct {
 	// finals get the offline model's accuracy for one full forward pass
 	// over the utterance.
 	ChunkedFinals bool
-	// ChunkedPartials makes partials come from the chunked pass. By
-	// default, while the endpointer hears speech, each chunk re-decodes the
-	// last partialWindow of the utterance at full context (words before
-	// the window stay as they were last decoded): the shipped model,
-	// trained at full context, is near useless chunked. This costs one
-	// offline forward pass over at most partialWindow per chunk of speech:
-	// bounded, so constant per chunk however long the session runs.
-	ChunkedPartials bool
+	// FullContextPartials makes partials come from full-context passes
+	// instead of the chunked pass: while the endpointer hears speech, each
+	// chunk re-decodes the last partialWindow of the utterance at full
+	// context (words before the window stay as they were last decoded).
+	// It suits a model trained without chunk masks, which is near useless
+	// chunked; the shipped model trains with them (run asr-v4c on), and
+	// its chunked partials come twice as early for a third of the CPU
+	// (docs/livemic.md). The cost is one offline forward pass over at most
+	// partialWindow per chunk of speech: bounded, so constant per chunk
+	// however long the session runs.
+	FullContextPartials bool
 }
 
 // partialWindow is the audio each full-context partial re-decodes.
@@ -146,10 +149,10 @@ func (s *Stream) Accept(samples []float32) (bool, error) {
 			}
 		}
 	}
-	if !s.cfg.ChunkedFinals || !s.cfg.ChunkedPartials {
+	if !s.cfg.ChunkedFinals || s.cfg.FullContextPartials {
 		s.keep(samples)
 	}
-	if !s.cfg.ChunkedPartials && s.speech && !s.overflow && s.pushed-s.partAt >= int64(s.cfg.Chunk.Seconds()*sampleRate) {
+	if s.cfg.FullContextPartials && s.speech && !s.overflow && s.pushed-s.partAt >= int64(s.cfg.Chunk.Seconds()*sampleRate) {
 		if err := s.redecodePartial(); err != nil {
 			return false, err
 		}
@@ -191,7 +194,7 @@ func (s *Stream) redecodePartial() error {
 // current returns the partial hypothesis with its words' time offset from
 // the start of the stream.
 func (s *Stream) current() (decoder.Partial, time.Duration) {
-	if !s.cfg.ChunkedPartials {
+	if s.cfg.FullContextPartials {
 		// Re-decoded words are never certain: none is stable.
 		return decoder.Partial{Words: s.part}, 0
 	}

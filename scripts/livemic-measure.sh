@@ -9,7 +9,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 LIVEMIC_MEASURE=1 \
-LIVEMIC_MEASURE_ALT="${LIVEMIC_MEASURE_ALT:---chunked-partials;--chunked-partials --chunked-finals}" \
+LIVEMIC_MEASURE_ALT="${LIVEMIC_MEASURE_ALT:---full-context-partials;--chunked-finals}" \
 	go test -run 'TestMeasure$' -timeout 3h -v ./cmd/livemic/
 if [ -n "${LONG:-}" ]; then
 	LIVEMIC_MEASURE_LONG="$LONG" go test -run 'TestMeasureLong$' -timeout 3h -v ./cmd/livemic/

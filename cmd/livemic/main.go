@@ -17,16 +17,14 @@
 // beam search (language model, hotwords) and an endpointer (voice
 // activity plus a trailing-silence rule, --endpoint-silence).
 //
-// The shipped acoustic model was trained at full context and is near
-// useless chunked, so by default the words come from full-context passes
-// (the acoustic model and search transcribe runs) over the speech the
-// endpointer hears: while speech goes on, each chunk re-decodes its last
-// 4 s for the partial; when an utterance ends, its final is decoded once
-// more whole (a "final pass", as two-pass streaming recognisers do).
-// Finals are as accurate as transcribe's, at the cost of one offline
-// forward pass per utterance and one over at most 4 s per chunk of
-// speech. --chunked-partials and --chunked-finals take the words from the
-// chunked pass instead (docs/livemic.md has the measured difference).
+// Partials come from the chunked pass of the acoustic model (trained with
+// chunk masks); when an utterance ends, its final is decoded once more
+// whole at full context (a "final pass", as two-pass streaming recognisers
+// do), so finals are as accurate as transcribe's for one offline forward
+// pass per utterance. --chunked-finals keeps the chunked pass's final;
+// --full-context-partials re-decodes the last 4 s of speech at full
+// context each chunk, for models trained without chunk masks
+// (docs/livemic.md has the measured differences).
 //
 // On a terminal the partial hypothesis is redrawn in place; each final
 // utterance goes to standard output on its own line. --format json writes

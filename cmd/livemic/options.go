@@ -12,27 +12,27 @@ import (
 
 // options are the parsed command-line flags.
 type options struct {
-	format          string
-	input           string
-	sampleRate      int
-	noPace          bool
-	listDevices     bool
-	device          string
-	raw             bool
-	partials        string
-	modelPath       string
-	lmPath          string
-	beam            int
-	hotwords        []mynah.Hotword
-	hotwordsFile    string
-	chunk           time.Duration
-	endpointSilence time.Duration
-	vad             string
-	maxUtterance    time.Duration
-	buffer          time.Duration
-	stats           bool
-	chunkedFinals   bool
-	chunkedPartials bool
+	format              string
+	input               string
+	sampleRate          int
+	noPace              bool
+	listDevices         bool
+	device              string
+	raw                 bool
+	partials            string
+	modelPath           string
+	lmPath              string
+	beam                int
+	hotwords            []mynah.Hotword
+	hotwordsFile        string
+	chunk               time.Duration
+	endpointSilence     time.Duration
+	vad                 string
+	maxUtterance        time.Duration
+	buffer              time.Duration
+	stats               bool
+	chunkedFinals       bool
+	fullContextPartials bool
 }
 
 // errUsage marks errors that print a hint and exit 2.
@@ -60,7 +60,7 @@ func newFlagSet(o *options, stderr io.Writer) *flag.FlagSet {
 	fs.DurationVar(&o.maxUtterance, "max-utterance", 20*time.Second, "cut an utterance that grows this long without a pause (reason maxlen)")
 	fs.DurationVar(&o.buffer, "buffer", 10*time.Second, "audio the capture ring holds while recognition catches up; beyond it audio is dropped and reported")
 	fs.BoolVar(&o.chunkedFinals, "chunked-finals", false, "finals keep the chunked pass's words instead of re-decoding each utterance at full context when it ends (less CPU at each endpoint, less accurate)")
-	fs.BoolVar(&o.chunkedPartials, "chunked-partials", false, "partials come from the chunked pass instead of re-decoding the last 4 s of speech at full context each chunk (less CPU, far less accurate with the current model)")
+	fs.BoolVar(&o.fullContextPartials, "full-context-partials", false, "partials re-decode the last 4 s of speech at full context each chunk instead of coming from the chunked pass (for models trained without chunk masks; more CPU, later first partial)")
 	fs.BoolVar(&o.stats, "stats", false, "at the end, report on stderr the CPU time per model chunk, per minute of audio")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: livemic [flags]\n\nLive dictation from a microphone (built with -tags portaudio) or a recording (--input).\n\nFlags:\n")

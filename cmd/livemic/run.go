@@ -145,7 +145,7 @@ func (o options) recognizerConfig() mynah.Config {
 
 // streamConfig is the live stream the flags ask for.
 func (o options) streamConfig() mynah.StreamConfig {
-	return mynah.StreamConfig{Chunk: o.chunk, EndpointSilence: o.endpointSilence, ChunkedFinals: o.chunkedFinals, ChunkedPartials: o.chunkedPartials}
+	return mynah.StreamConfig{Chunk: o.chunk, EndpointSilence: o.endpointSilence, ChunkedFinals: o.chunkedFinals, FullContextPartials: o.fullContextPartials}
 }
 
 // session is one run of the recognition loop.
