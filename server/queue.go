@@ -24,7 +24,12 @@ type pool struct {
 	mu      sync.Mutex
 	meanJob float64 // exponentially weighted mean job time in seconds
 
-	onDepth func(waiting, running int)
+	// reportMu serialises report: each call reads the counts and sets the
+	// gauges as one step, so the last report of a change always leaves the
+	// gauges at the counts after it (unlocked, a report that read the
+	// counts earlier could overwrite a later one).
+	reportMu sync.Mutex
+	onDepth  func(waiting, running int)
 }
 
 func newPool(workers, queue int, onDepth func(waiting, running int)) *pool {
@@ -104,7 +109,10 @@ func (p *pool) retryAfter() int {
 }
 
 func (p *pool) report() {
-	if p.onDepth != nil {
-		p.onDepth(int(p.waiting.Load()), len(p.workers))
+	if p.onDepth == nil {
+		return
 	}
+	p.reportMu.Lock()
+	defer p.reportMu.Unlock()
+	p.onDepth(int(p.waiting.Load()), len(p.workers))
 }

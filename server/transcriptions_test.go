@@ -280,9 +280,19 @@ func TestQueueFull(t *testing.T) {
 	if status != 429 || h.Get("Retry-After") == "" || code(apiErrorOf(t, out)) != "queue_full" {
 		t.Errorf("full server: status %d, Retry-After %q: %s", status, h.Get("Retry-After"), out)
 	}
-	metrics := getBody(t, ts, "/metrics")
-	if !strings.Contains(metrics, "mynahd_queue_depth 1") || !strings.Contains(metrics, "mynahd_workers_busy 1") {
-		t.Errorf("metrics do not show the queue:\n%s", grepLines(metrics, "mynahd_"))
+	// The gauges follow the counters a moment after them (each change
+	// reports once it is made): poll, as a scraper would see it settle.
+	var metrics string
+	for {
+		metrics = getBody(t, ts, "/metrics")
+		ok := strings.Contains(metrics, "mynahd_queue_depth 1") && strings.Contains(metrics, "mynahd_workers_busy 1")
+		if ok || time.Now().After(deadline) {
+			if !ok {
+				t.Errorf("metrics do not show the queue:\n%s", grepLines(metrics, "mynahd_"))
+			}
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 	close(fake.block)
 	for i := 0; i < 2; i++ {
