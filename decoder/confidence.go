@@ -130,9 +130,15 @@ func (m ConfidenceModel) Confidence(f ConfidenceFeatures) float64 {
 	if m.IsZero() {
 		return clamp01(f.Posterior)
 	}
+	return m.Probability(f.Vector())
+}
+
+// Probability is the model's logistic probability of a feature vector
+// (ConfidenceFeatures.Vector), with no fallback for a zero model.
+func (m ConfidenceModel) Probability(x [NumConfidenceFeatures]float64) float64 {
 	z := m.Bias
-	for i, x := range f.Vector() {
-		z += m.Weights[i] * x
+	for i, v := range x {
+		z += m.Weights[i] * v
 	}
 	return 1 / (1 + math.Exp(-z))
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/mynah-speech/mynah/decoder"
+	"gonum.org/v1/gonum/mat"
 )
 
 // ConfidenceReport measures how well word confidences separate correct
@@ -122,7 +123,7 @@ func confidence(utts []Utterance, hyps []decoder.Hypothesis) ConfidenceReport {
 		var y []bool
 		for i := range feats {
 			if half[i] == h {
-				held[i] = logistic(m, feats[i])
+				held[i] = m.Probability(feats[i])
 				s, y = append(s, held[i]), append(y, correct[i])
 				rep.Halves[h].Words++
 				if correct[i] {
@@ -135,7 +136,7 @@ func confidence(utts []Utterance, hyps []decoder.Hypothesis) ConfidenceReport {
 	rep.HeldOutAUROC = round3(auroc(held, correct))
 	rep.Fitted = FitConfidence(feats, correct)
 	for i := range feats {
-		held[i] = logistic(rep.Fitted, feats[i])
+		held[i] = rep.Fitted.Probability(feats[i])
 	}
 	rep.FittedAUROC = round3(auroc(held, correct))
 	return rep
@@ -198,14 +199,6 @@ func splitSpeakers(speakers []string) ([]int, [2][]string) {
 		half[i] = assign[s]
 	}
 	return half, out
-}
-
-func logistic(m decoder.ConfidenceModel, x [decoder.NumConfidenceFeatures]float64) float64 {
-	z := m.Bias
-	for j, v := range x {
-		z += m.Weights[j] * v
-	}
-	return 1 / (1 + math.Exp(-z))
 }
 
 // FitConfidence fits a logistic regression of correct on the feature
@@ -304,37 +297,25 @@ func FitConfidence(x [][decoder.NumConfidenceFeatures]float64, correct []bool) d
 	return m
 }
 
-// solve returns the solution of a·x = b by Gaussian elimination with
-// partial pivoting; ok is false when a is singular.
+// solve returns the solution of a·x = b (LU with partial pivoting,
+// gonum/mat); ok is false when a is singular.
 func solve(a [decoder.NumConfidenceFeatures + 1][decoder.NumConfidenceFeatures + 1]float64, b [decoder.NumConfidenceFeatures + 1]float64) ([decoder.NumConfidenceFeatures + 1]float64, bool) {
 	const n = decoder.NumConfidenceFeatures + 1
-	for col := range n {
-		pivot := col
-		for r := col + 1; r < n; r++ {
-			if math.Abs(a[r][col]) > math.Abs(a[pivot][col]) {
-				pivot = r
-			}
-		}
-		if math.Abs(a[pivot][col]) < 1e-12 {
-			return b, false
-		}
-		a[col], a[pivot] = a[pivot], a[col]
-		b[col], b[pivot] = b[pivot], b[col]
-		for r := col + 1; r < n; r++ {
-			f := a[r][col] / a[col][col]
-			for c := col; c < n; c++ {
-				a[r][c] -= f * a[col][c]
-			}
-			b[r] -= f * b[col]
-		}
+	am := mat.NewDense(n, n, nil)
+	for r := range n {
+		am.SetRow(r, a[r][:])
 	}
 	var x [n]float64
-	for r := n - 1; r >= 0; r-- {
-		s := b[r]
-		for c := r + 1; c < n; c++ {
-			s -= a[r][c] * x[c]
+	var lu mat.LU
+	lu.Factorize(am)
+	if lu.Det() == 0 {
+		return x, false
+	}
+	xv := mat.NewVecDense(n, x[:])
+	if err := lu.SolveVecTo(xv, false, mat.NewVecDense(n, b[:])); err != nil {
+		if _, ill := err.(mat.Condition); !ill {
+			return x, false
 		}
-		x[r] = s / a[r][r]
 	}
 	return x, true
 }

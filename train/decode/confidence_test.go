@@ -23,7 +23,7 @@ func TestFitConfidence(t *testing.T) {
 		}
 		row[5] = 1 // a constant feature gets weight 0
 		x = append(x, row)
-		y = append(y, rng.Float64() < logistic(truth, row))
+		y = append(y, rng.Float64() < truth.Probability(row))
 	}
 	got := FitConfidence(x, y)
 	if math.Abs(got.Bias-truth.Bias) > 0.1 {

@@ -251,21 +251,29 @@ func (m *Model) encode(t *nn.Tape, ids []int, B, N int, lens []int, drop float32
 	e := emb
 	emb = t.MaskLengths(e, lens)
 	t.Release(e)
-	x := emb
-	for i := range m.encoder {
-		y := m.encoder[i].forward(t, x, lens, drop)
-		if x != emb {
+	n := stack(t, m.encoder, emb, lens, drop, m.encLnG, m.encLnB)
+	x := t.MaskLengths(n, lens)
+	t.Release(n)
+	return emb, x, nil
+}
+
+// stack runs blocks over x and layer-normalises the result, releasing each
+// intermediate activation after its last reader (never x, which the
+// caller owns).
+func stack(t *nn.Tape, blocks []convBlock, x *nn.Var, lens []int, drop float32, lnG, lnB *nn.Param) *nn.Var {
+	in := x
+	for i := range blocks {
+		y := blocks[i].forward(t, x, lens, drop)
+		if x != in {
 			t.Release(x)
 		}
 		x = y
 	}
-	n := t.LayerNorm(x, t.Param(m.encLnG), t.Param(m.encLnB), 1e-5)
-	if x != emb {
+	n := t.LayerNorm(x, t.Param(lnG), t.Param(lnB), 1e-5)
+	if x != in {
 		t.Release(x)
 	}
-	x = t.MaskLengths(n, lens)
-	t.Release(n)
-	return emb, x, nil
+	return n
 }
 
 // variance adds the embedded phone pitch and energy [B,N] to enc.
@@ -330,18 +338,7 @@ func (m *Model) regulate(t *nn.Tape, x *nn.Var, durations [][]int, T int) (*nn.V
 
 // decode maps regulated frames [B,T,D] to outputs [B,T,Mels+3].
 func (m *Model) decode(t *nn.Tape, x *nn.Var, lens []int, drop float32) *nn.Var {
-	in := x
-	for i := range m.decoder {
-		y := m.decoder[i].forward(t, x, lens, drop)
-		if x != in {
-			t.Release(x)
-		}
-		x = y
-	}
-	n := t.LayerNorm(x, t.Param(m.decLnG), t.Param(m.decLnB), 1e-5)
-	if x != in {
-		t.Release(x)
-	}
+	n := stack(t, m.decoder, x, lens, drop, m.decLnG, m.decLnB)
 	y := t.Linear(n, t.Param(m.outW), t.Param(m.outB))
 	t.Release(n)
 	return y
