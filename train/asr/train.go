@@ -173,6 +173,18 @@ func Train(ctx context.Context, opts Options) error {
 		return err
 	}
 
+	if opts.Init != "" && optim.Steps() == 0 && len(dev) > 0 {
+		// A fine-tuning run first scores the model it starts from, so its
+		// log gives the before and after on the same dev utterances.
+		if err := ema.CopyTo(evalModel.Params()); err != nil {
+			return err
+		}
+		res, err := evaluate(ctx, evalModel, data, dev, opts.Workers, devNoise, noisyConditions())
+		if err != nil {
+			return fmt.Errorf("train asr: evaluate --init model: %w", err)
+		}
+		fmt.Fprintf(log, "eval step 0 (the --init model): %s\n", res)
+	}
 	batchSamples := int(opts.BatchSeconds * 16000)
 	interBlock := opts.InterBlock
 	if opts.InterWeight == 0 || interBlock >= cfg.Blocks {

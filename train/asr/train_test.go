@@ -175,6 +175,16 @@ func TestTrainCheckpointResumeExport(t *testing.T) {
 	if _, err := acoustic.Load(raw); err != nil {
 		t.Fatalf("exported model does not load: %v", err)
 	}
+	// Fine-tuning from the exported model scores it first (the "before").
+	log.Reset()
+	ft := tinyOptions(t, manifest, filepath.Join(dir, "finetune"))
+	ft.Init, ft.Steps, ft.Log = out, 1, &log
+	if err := Train(context.Background(), ft); err != nil {
+		t.Fatalf("fine-tune: %v\n%s", err, log.String())
+	}
+	if !strings.Contains(log.String(), "eval step 0 (the --init model)") {
+		t.Errorf("fine-tuning run did not score its --init model:\n%s", log.String())
+	}
 	// A cancelled context stops at once with a checkpoint.
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
