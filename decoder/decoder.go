@@ -45,6 +45,9 @@ type Config struct {
 	// Confidence turns each word's ConfidenceFeatures into Word.Confidence;
 	// the zero model reports the plain word posterior.
 	Confidence ConfidenceModel `json:"confidence"`
+	// Spotting tunes the hotword spotter that runs beside the beam when
+	// a stream has hotwords; the zero value is its defaults.
+	Spotting SpotConfig `json:"spotting"`
 }
 
 // DefaultConfig returns the settings issue 8 starts from: beam 100, token
@@ -92,6 +95,9 @@ func (c Config) Validate() error {
 		return fmt.Errorf("%w: frame duration %v must be > 0", ErrConfig, c.FrameDuration)
 	case c.SettleAfter < 0:
 		return fmt.Errorf("%w: settle-after %v must be ≥ 0", ErrConfig, c.SettleAfter)
+	}
+	if err := c.Spotting.Validate(); err != nil {
+		return err
 	}
 	return c.Confidence.Validate()
 }

@@ -63,6 +63,18 @@
 // dev this took the WER cost of a 50-word list on utterances without any
 // of its words from +2.55% to +0.58% relative at the old settings.
 //
+// The beam can only favour what it still holds, and a weak acoustic model
+// often ranks a name's letters far below the beam's survivors. So a stream
+// with hotwords also runs a CTC word spotter beside it (SpotConfig; CTC-WS
+// of Andrusenko et al., 2024): token passing over each phrase's CTC
+// topology, free to start at any frame, scores the whole phrase on the
+// frames it spans (log-probabilities plus TokenWeight per frame on one of
+// its tokens). A match survives when it beats the words of the greedy
+// alignment over the same frames (their log-probabilities plus
+// AlignTokenWeight per token) and does not cut into them (whole words
+// only), and it then replaces the words it covers in every final
+// hypothesis. Partial results come from the beam alone.
+//
 // # Times, confidence, streaming
 //
 // Each prefix state also carries the Viterbi score of its best alignment

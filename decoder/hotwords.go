@@ -65,6 +65,7 @@ type Hotwords struct {
 	phrases  []Hotword
 	words    []string // every word of every phrase, for the OOV exemption
 	maxBoost float64  // the largest per-token boost
+	spots    []spotPhrase
 }
 
 // CompileHotwords builds the automaton; spell may be nil for
@@ -126,6 +127,11 @@ func CompileHotwords(vocab Vocabulary, hotwords []Hotword, spell SpellFunc) (*Ho
 			return nil, fmt.Errorf("hotword %q: least LM ln prob %v must be finite and ≤ 0", hw.Phrase, hw.MinLMLogProb)
 		}
 		h.maxBoost = max(h.maxBoost, boost, keep)
+		toks, err := spellPhrase(words, spell, index, sep)
+		if err != nil {
+			return nil, fmt.Errorf("hotword %q: %w", hw.Phrase, err)
+		}
+		h.spots = append(h.spots, spotPhrase{text: phraseText(words), tokens: toks})
 		// The leading separator anchors the match at a word start and earns
 		// nothing.
 		at := child(0, sep, 0)

@@ -61,6 +61,7 @@ type textState struct {
 type Stream struct {
 	d      *Decoder
 	hot    *Hotwords
+	spot   *spotter // nil without hotwords or with spotting off
 	nodes  []node
 	beam   []int32
 	accs   []accum
@@ -146,6 +147,9 @@ func (d *Decoder) NewStream(hot *Hotwords) *Stream {
 	if hot != nil {
 		s.slack += hot.maxBoost
 		s.letterSlack = hot.maxBoost
+		if !d.cfg.Spotting.Off && len(hot.spots) > 0 {
+			s.spot = newSpotter(hot, d.cfg.Spotting, d.blank, d.sep)
+		}
 	}
 	if d.cfg.SettleAfter > 0 {
 		s.settleFrames = int32(max(1, d.cfg.SettleAfter/d.cfg.FrameDuration))
@@ -178,6 +182,9 @@ func (s *Stream) Reset() {
 	s.frameTop = s.frameTop[:0]
 	s.gcAt = max(4096, 64*s.d.cfg.BeamSize)
 	s.final = false
+	if s.spot != nil {
+		s.spot.reset()
+	}
 }
 
 // Frames returns how many frames have been pushed.
@@ -194,7 +201,11 @@ func (s *Stream) Push(logProbs []float32) error {
 		return fmt.Errorf("decoder: %d log-probabilities are not whole frames of %d tokens", len(logProbs), v)
 	}
 	for off := 0; off < len(logProbs); off += v {
-		s.step(logProbs[off : off+v])
+		row := logProbs[off : off+v]
+		if s.spot != nil {
+			s.spot.step(row)
+		}
+		s.step(row)
 	}
 	return nil
 }
@@ -901,6 +912,16 @@ func (s *Stream) Finalize() []Hypothesis {
 	slices.SortFunc(finals, func(a, b final) int { return cmp.Compare(b.score, a.score) })
 	if len(finals) == 0 {
 		return []Hypothesis{{Words: []Word{}}}
+	}
+	if s.spot != nil {
+		// Hotwords the spotter found replace the words they cover in
+		// every hypothesis.
+		if hits := s.spot.accepted(); len(hits) > 0 {
+			for i := range finals {
+				finals[i].words = s.spot.merge(finals[i].words, hits, s.d.cfg.FrameDuration)
+				finals[i].text = joinWords(finals[i].words)
+			}
+		}
 	}
 	// Word posteriors over all final hypotheses (a lattice-free estimate
 	// of the confusion-network posterior of Mangu et al., 2000).

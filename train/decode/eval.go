@@ -34,6 +34,9 @@ type Options struct {
 	// decoder.Hotword Keep and MinLMLogProb (0: the decoder's defaults).
 	HotwordKeep         float64 `json:"hotword_keep"`
 	HotwordMinLMLogProb float64 `json:"hotword_min_lm_log_prob"`
+	// Spotting is the decoder's hotword spotter config in the hotword
+	// test (the zero value: its defaults).
+	Spotting decoder.SpotConfig `json:"spotting"`
 	// Phone runs the phone-lexicon comparison when the model has a phone
 	// head.
 	Phone bool `json:"phone"`
@@ -202,6 +205,7 @@ func Evaluate(ctx context.Context, post *Posteriors, langModel *lm.Model, lmName
 	base.BeamSize = opts.Beam
 	base.NBest = 1
 	base.FrameDuration = frameDur
+	base.Spotting = opts.Spotting
 	if opts.OOVPenalty >= 0 {
 		base.OOVPenalty = opts.OOVPenalty
 	}
