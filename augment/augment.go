@@ -35,6 +35,15 @@ type Config struct {
 	TelephoneProb float64
 	// GainDB is the range of a final level change.
 	GainDB [2]float64
+	// PadProb: surround the utterance with quiet room tone, PadSeconds
+	// (a range) before and after, at PadLevelDB (a range, dB re full
+	// scale, RMS). Trimmed training clips teach a streaming model nothing
+	// about the silence before speech, and a corpus whose clips alone
+	// start with silence (RAVDESS: two sentences) teaches it to hear
+	// those sentences in any silence.
+	PadProb    float64
+	PadSeconds [2]float64
+	PadLevelDB [2]float64
 }
 
 // DefaultConfig is the training recipe's default: speed 0.9/1/1.1, reverb
@@ -88,8 +97,13 @@ func New(cfg Config, src Sources) (*Augmenter, error) {
 			return nil, fmt.Errorf("augment: speed factor %v outside [0.5, 2]", f)
 		}
 	}
-	if cfg.SNR[0] > cfg.SNR[1] || cfg.GainDB[0] > cfg.GainDB[1] || cfg.BabbleTalkers[0] > cfg.BabbleTalkers[1] {
-		return nil, fmt.Errorf("augment: a range runs backwards: SNR %v, gain %v, talkers %v", cfg.SNR, cfg.GainDB, cfg.BabbleTalkers)
+	if cfg.SNR[0] > cfg.SNR[1] || cfg.GainDB[0] > cfg.GainDB[1] || cfg.BabbleTalkers[0] > cfg.BabbleTalkers[1] ||
+		cfg.PadSeconds[0] > cfg.PadSeconds[1] || cfg.PadLevelDB[0] > cfg.PadLevelDB[1] {
+		return nil, fmt.Errorf("augment: a range runs backwards: SNR %v, gain %v, talkers %v, pad %v s at %v dB",
+			cfg.SNR, cfg.GainDB, cfg.BabbleTalkers, cfg.PadSeconds, cfg.PadLevelDB)
+	}
+	if cfg.PadSeconds[0] < 0 || cfg.PadSeconds[1] > 10 || cfg.PadLevelDB[1] > 0 {
+		return nil, fmt.Errorf("augment: padding of %v s at %v dB outside 0..10 s and ≤ 0 dB", cfg.PadSeconds, cfg.PadLevelDB)
 	}
 	a := &Augmenter{cfg: cfg, src: src}
 	if cfg.ReverbProb > 0 {
@@ -139,6 +153,16 @@ func (a *Augmenter) Apply(x []float32, key string, epoch int) ([]float32, string
 	}
 	muLaw := rng.IntN(2) == 1
 
+	// Padding draws from its own stream, so turning it on leaves every
+	// other draw of the utterance as it was.
+	if a.cfg.PadProb > 0 {
+		padRNG := NewRNG(a.cfg.Seed, key+"/pad", epoch)
+		if padRNG.Float64() < a.cfg.PadProb {
+			var secs [2]float64
+			y, secs = Pad(y, a.cfg.Rate, a.cfg.PadSeconds, a.cfg.PadLevelDB, padRNG)
+			did = append(did, fmt.Sprintf("pad=%.2f+%.2fs", secs[0], secs[1]))
+		}
+	}
 	if reverb && len(a.rooms) > 0 {
 		r := a.rooms[roomIdx]
 		y = Convolve(y, r.h, r.direct)
@@ -211,4 +235,26 @@ func (a *Augmenter) noise(n int, draw float64, rng *rand.Rand) (string, []float3
 		}
 		return fmt.Sprintf("babble%d", k), Babble(n, a.src.Talkers(rng, max(k, 1)), rng)
 	}
+}
+
+// Pad returns x between two stretches of quiet white noise (room tone),
+// each of a length drawn from seconds, at an RMS level drawn from levelDB
+// (dB re full scale), and the lengths drawn.
+func Pad(x []float32, rate audio.Rate, seconds, levelDB [2]float64, rng *rand.Rand) ([]float32, [2]float64) {
+	var secs [2]float64
+	var n [2]int
+	for i := range secs {
+		secs[i] = uniform(rng, seconds[0], seconds[1])
+		n[i] = int(secs[i] * float64(rate))
+	}
+	level := math.Pow(10, uniform(rng, levelDB[0], levelDB[1])/20)
+	y := make([]float32, n[0]+len(x)+n[1])
+	copy(y[n[0]:], x)
+	for i := range n[0] {
+		y[i] = float32(level * rng.NormFloat64())
+	}
+	for i := n[0] + len(x); i < len(y); i++ {
+		y[i] = float32(level * rng.NormFloat64())
+	}
+	return y, secs
 }

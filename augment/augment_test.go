@@ -474,3 +474,52 @@ func TestNoisyDev(t *testing.T) {
 		t.Error("empty bank should return a copy")
 	}
 }
+
+func TestPad(t *testing.T) {
+	x := []float32{0.5, -0.5, 0.25}
+	rng := NewRNG(1, "pad", 0)
+	y, secs := Pad(x, 16000, [2]float64{0.1, 0.2}, [2]float64{-60, -60}, rng)
+	before, after := int(secs[0]*16000), int(secs[1]*16000)
+	if secs[0] < 0.1 || secs[0] > 0.2 || secs[1] < 0.1 || secs[1] > 0.2 || len(y) != before+len(x)+after {
+		t.Fatalf("padding %v s gave %d samples around %d", secs, len(y), len(x))
+	}
+	for i, v := range x {
+		if y[before+i] != v {
+			t.Fatalf("the utterance moved or changed: %v", y[before:before+len(x)])
+		}
+	}
+	var sum float64
+	for _, v := range y[:before] {
+		sum += float64(v) * float64(v)
+	}
+	if rms := math.Sqrt(sum / float64(before)); math.Abs(20*math.Log10(rms)+60) > 1 {
+		t.Errorf("room tone at %.1f dB, want -60", 20*math.Log10(rms))
+	}
+	// Turning padding on leaves the other draws alone.
+	cfg := DefaultConfig
+	cfg.Seed, cfg.ReverbProb, cfg.NoiseProb, cfg.TelephoneProb = 3, 0, 0, 0
+	plain, _ := New(cfg, Sources{})
+	cfg.PadProb, cfg.PadSeconds, cfg.PadLevelDB = 1, [2]float64{0.5, 0.5}, [2]float64{-70, -50}
+	padded, _ := New(cfg, Sources{})
+	long := make([]float32, 16000)
+	for i := range long {
+		long[i] = float32(math.Sin(float64(i) / 10))
+	}
+	_, d1, err := plain.Apply(long, "u1", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	y2, d2, err := padded.Apply(long, "u1", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Replace(d2, " pad=0.50+0.50s", "", 1) != d1 {
+		t.Errorf("with padding %q, without %q", d2, d1)
+	}
+	if len(y2) < 16000+15000 {
+		t.Errorf("padded utterance has %d samples", len(y2))
+	}
+	if _, err := New(Config{Rate: 16000, PadProb: 1, PadSeconds: [2]float64{1, 0}}, Sources{}); err == nil {
+		t.Error("a backwards pad range was accepted")
+	}
+}

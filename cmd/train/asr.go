@@ -55,6 +55,7 @@ func runASR(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	noiseProb := fs.Float64("noise-prob", -1, "share of utterances mixed with noise at 0-20 dB (negative: the recipe's)")
 	reverbProb := fs.Float64("reverb-prob", -1, "share convolved with a simulated room (negative: the recipe's)")
 	telephoneProb := fs.Float64("telephone-prob", -1, "share band-limited to the telephone band (negative: the recipe's)")
+	padProb := fs.Float64("pad-prob", -1, "share surrounded by 0-1 s of quiet room tone on each side (negative: the recipe's)")
 	speedPerturb := fs.String("speed-perturb", "", `"on" or "off": 0.9/1.0/1.1 speed perturbation (empty: the recipe's)`)
 	freqMasks := fs.Int("freq-masks", -1, "SpecAugment frequency masks per utterance (negative: the recipe's)")
 	timeMaskShare := fs.Float64("time-mask-share", -1, "SpecAugment: share of frames under time masks (negative: the recipe's)")
@@ -88,12 +89,13 @@ func runASR(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		opts.MixCaps = caps
 	}
 	if *noAugment {
-		opts.NoiseProb, opts.ReverbProb, opts.TelephoneProb, opts.SpeedPerturb = 0, 0, 0, false
+		opts.NoiseProb, opts.ReverbProb, opts.TelephoneProb, opts.SpeedPerturb, opts.PadProb = 0, 0, 0, false, 0
 		opts.FreqMasks, opts.TimeMaskShare = 0, 0
 	}
 	setIfGiven(&opts.NoiseProb, *noiseProb)
 	setIfGiven(&opts.ReverbProb, *reverbProb)
 	setIfGiven(&opts.TelephoneProb, *telephoneProb)
+	setIfGiven(&opts.PadProb, *padProb)
 	setIfGiven(&opts.TimeMaskShare, *timeMaskShare)
 	if *freqMasks >= 0 {
 		opts.FreqMasks = *freqMasks

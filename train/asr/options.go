@@ -65,6 +65,9 @@ type Options struct {
 	NoiseDir string `json:"noise_dir"`
 	// SpeedPerturb enables 0.9/1.0/1.1 speed perturbation.
 	SpeedPerturb bool `json:"speed_perturb"`
+	// PadProb is the share of utterances surrounded by 0–1 s of quiet
+	// room tone on each side (augment.Config.PadProb).
+	PadProb float64 `json:"pad_prob"`
 
 	// InterBlock adds an intermediate CTC loss on that block's output
 	// through the shared output layer, weighted InterWeight (0: off).
@@ -131,6 +134,7 @@ func DefaultOptions() Options {
 		ReverbProb:      0.15,
 		TelephoneProb:   0.05,
 		SpeedPerturb:    true,
+		PadProb:         0.3,
 		CleanSteps:      1500,
 		InterBlock:      3,
 		InterWeight:     0.3,
@@ -213,8 +217,8 @@ func (o Options) Validate() error {
 	if o.PeakLR <= 0 || o.PeakLR > 1 {
 		errs = append(errs, fmt.Errorf("peak_lr %g outside (0, 1]", o.PeakLR))
 	}
-	if o.ChunkProb < 0 || o.ChunkProb > 1 || o.NoiseProb < 0 || o.NoiseProb > 1 || o.ReverbProb < 0 || o.ReverbProb > 1 || o.TelephoneProb < 0 || o.TelephoneProb > 1 {
-		errs = append(errs, errors.New("chunk_prob, noise_prob, reverb_prob and telephone_prob must be in [0, 1]"))
+	if o.ChunkProb < 0 || o.ChunkProb > 1 || o.NoiseProb < 0 || o.NoiseProb > 1 || o.ReverbProb < 0 || o.ReverbProb > 1 || o.TelephoneProb < 0 || o.TelephoneProb > 1 || o.PadProb < 0 || o.PadProb > 1 {
+		errs = append(errs, errors.New("chunk_prob, noise_prob, reverb_prob, telephone_prob and pad_prob must be in [0, 1]"))
 	}
 	if o.PhoneWeight < 0 || o.PhoneWeight > 1 || o.PhoneWeight > 0 && (o.PhoneBlock < 1 || o.PhoneBlock > o.Model.Blocks) {
 		errs = append(errs, fmt.Errorf("phone_block %d must be in 1..%d and phone_weight %g in [0, 1]", o.PhoneBlock, o.Model.Blocks, o.PhoneWeight))

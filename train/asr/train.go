@@ -351,6 +351,7 @@ func newAugmenter(opts Options, data *corpusData, train []utterance, log io.Writ
 	cfg := augment.DefaultConfig
 	cfg.Seed = opts.Seed
 	cfg.NoiseProb, cfg.ReverbProb, cfg.TelephoneProb = opts.NoiseProb, opts.ReverbProb, opts.TelephoneProb
+	cfg.PadProb, cfg.PadSeconds, cfg.PadLevelDB = opts.PadProb, [2]float64{0, 1}, [2]float64{-75, -45}
 	if !opts.SpeedPerturb {
 		cfg.SpeedFactors = nil
 	}
