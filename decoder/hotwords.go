@@ -133,36 +133,28 @@ func CompileHotwords(vocab Vocabulary, hotwords []Hotword, spell SpellFunc) (*Ho
 		}
 		h.spots = append(h.spots, spotPhrase{text: phraseText(words), tokens: toks})
 		// The leading separator anchors the match at a word start and earns
-		// nothing.
+		// nothing; a separator after each word (the phrase's own between
+		// words, one more at its end) completes the word.
 		at := child(0, sep, 0)
 		score, kept := 0.0, 0.0
-		for wi, w := range words {
-			spellings := spell(w)
-			if len(spellings) == 0 {
-				return nil, fmt.Errorf("hotword %q: cannot spell %q in the vocabulary", hw.Phrase, w)
-			}
-			for _, sym := range spellings[0] {
-				tok, ok := index[sym]
-				if !ok || tok == sep {
-					return nil, fmt.Errorf("hotword %q: symbol %q is not a vocabulary token", hw.Phrase, sym)
-				}
-				score += boost
-				at = child(at, tok, score)
-			}
+		for _, tok := range append(toks, sep) {
 			score += boost
+			if tok != sep {
+				at = child(at, tok, score)
+				continue
+			}
 			if keep >= 0 {
 				kept += keep
 				score = kept
 			}
 			at = child(at, sep, score)
-			_ = wi
 			if states[at].lmFloor == 0 || floor < states[at].lmFloor {
 				states[at].lmFloor = floor
 			}
-			h.words = append(h.words, w)
 		}
+		h.words = append(h.words, words...)
 		states[at].terminal = true
-		h.phrases = append(h.phrases, Hotword{Phrase: strings.Join(words, " "), Boost: boost})
+		h.phrases = append(h.phrases, Hotword{Phrase: phraseText(words), Boost: boost})
 	}
 
 	// Flatten, then compute failure links breadth first.
