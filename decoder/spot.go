@@ -182,7 +182,15 @@ func (sp *spotter) step(row []float32) {
 	sp.frame++
 	sp.align(row, t)
 	w := sp.cfg.TokenWeight
-	canStart := float64(row[sp.blank]) <= sp.logStart
+	// NaN counts as impossible, as in the beam.
+	logp := func(k int32) float64 {
+		if v := float64(row[k]); v == v {
+			return v
+		}
+		return negInf
+	}
+	blank := logp(sp.blank)
+	canStart := blank <= sp.logStart
 	best := negInf
 	for pi, p := range sp.phrases {
 		off := sp.offsets[pi]
@@ -190,7 +198,7 @@ func (sp *spotter) step(row []float32) {
 		st, nst := sp.start[off:sp.offsets[pi+1]], sp.nst[off:sp.offsets[pi+1]]
 		for i, tok := range p.tokens {
 			s := 2 * i
-			lp := float64(row[tok]) + w
+			lp := logp(tok) + w
 			// Into token i: stay, from the blank after token i-1, from
 			// token i-1 when the tokens differ, or a fresh start.
 			v, from := cur[s], st[s]
@@ -201,7 +209,7 @@ func (sp *spotter) step(row []float32) {
 				if tok != p.tokens[i-1] && cur[s-2] > v {
 					v, from = cur[s-2], st[s-2]
 				}
-			} else if canStart && float64(row[tok]) >= sp.logMin && 0 > v {
+			} else if canStart && logp(tok) >= sp.logMin && 0 > v {
 				v, from = 0, t
 			}
 			nxt[s], nst[s] = v+lp, from
@@ -210,7 +218,7 @@ func (sp *spotter) step(row []float32) {
 			if cur[s] > v {
 				v, from = cur[s], st[s]
 			}
-			nxt[s+1], nst[s+1] = v+float64(row[sp.blank]), from
+			nxt[s+1], nst[s+1] = v+blank, from
 		}
 		for _, v := range nxt {
 			best = max(best, v)

@@ -139,3 +139,23 @@ func TestSpotConfigValidate(t *testing.T) {
 		}
 	}
 }
+
+// TestSpotterNaN feeds frames with NaN log-probabilities: no panic, no
+// word from them.
+func TestSpotterNaN(t *testing.T) {
+	vocab := CharVocabulary()
+	d, err := New(vocab, DefaultConfig(), Resources{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hot, _ := CompileHotwords(vocab, []Hotword{{Phrase: "cat", Boost: 0.01}}, nil)
+	logProbs := peaky(t, vocab, "_c_a_t_", 0.9)
+	for i := range logProbs {
+		if i%3 == 0 {
+			logProbs[i] = float32(math.NaN())
+		}
+	}
+	if _, err := d.Decode(logProbs, hot); err != nil {
+		t.Fatal(err)
+	}
+}
