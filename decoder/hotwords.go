@@ -131,7 +131,7 @@ func CompileHotwords(vocab Vocabulary, hotwords []Hotword, spell SpellFunc) (*Ho
 		if err != nil {
 			return nil, fmt.Errorf("hotword %q: %w", hw.Phrase, err)
 		}
-		h.spots = append(h.spots, spotPhrase{text: phraseText(words), tokens: toks})
+		h.spots = append(h.spots, spotPhrase{tokens: toks})
 		// The leading separator anchors the match at a word start and earns
 		// nothing; a separator after each word (the phrase's own between
 		// words, one more at its end) completes the word.
@@ -154,7 +154,7 @@ func CompileHotwords(vocab Vocabulary, hotwords []Hotword, spell SpellFunc) (*Ho
 		}
 		h.words = append(h.words, words...)
 		states[at].terminal = true
-		h.phrases = append(h.phrases, Hotword{Phrase: phraseText(words), Boost: boost})
+		h.phrases = append(h.phrases, Hotword{Phrase: strings.Join(words, " "), Boost: boost})
 	}
 
 	// Flatten, then compute failure links breadth first.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -100,9 +99,9 @@ func (c SpotConfig) Validate() error {
 }
 
 // spotPhrase is one hotword phrase as the spotter sees it: its tokens,
-// words joined by the separator.
+// words joined by the separator (its text is Hotwords.phrases' at the
+// same index).
 type spotPhrase struct {
-	text   string
 	tokens []int32
 }
 
@@ -128,6 +127,7 @@ type alignWord struct {
 // at 2i+1; a match enters state 0 from outside at any frame.
 type spotter struct {
 	cfg     SpotConfig
+	hot     *Hotwords
 	phrases []spotPhrase
 	blank   int32
 	sep     int32
@@ -149,7 +149,7 @@ type spotter struct {
 }
 
 func newSpotter(h *Hotwords, cfg SpotConfig, blank, sep int32) *spotter {
-	sp := &spotter{cfg: cfg.resolved(), phrases: h.spots, blank: blank, sep: sep}
+	sp := &spotter{cfg: cfg.resolved(), hot: h, phrases: h.spots, blank: blank, sep: sep}
 	sp.offsets = make([]int, len(h.spots)+1)
 	for i, p := range h.spots {
 		sp.offsets[i+1] = sp.offsets[i] + 2*len(p.tokens)
@@ -337,7 +337,7 @@ func overlapShare(a0, a1, b0, b1 int32) float64 {
 // covers by at least MinOverlap of their frames, or goes in between.
 func (sp *spotter) merge(words []Word, hits []spotHit, frameDur time.Duration) []Word {
 	for _, h := range hits {
-		spotted := Word{Text: sp.phrases[h.phrase].text, StartFrame: int(h.start), EndFrame: int(h.end) + 1}
+		spotted := Word{Text: sp.hot.phrases[h.phrase].Phrase, StartFrame: int(h.start), EndFrame: int(h.end) + 1}
 		spotted.Start, spotted.End = time.Duration(spotted.StartFrame)*frameDur, time.Duration(spotted.EndFrame)*frameDur
 		out := make([]Word, 0, len(words)+1)
 		inserted := false
@@ -380,6 +380,3 @@ func spellPhrase(words []string, spell SpellFunc, index map[string]int32, sep in
 	}
 	return toks, nil
 }
-
-// phraseText joins a phrase's words with single spaces.
-func phraseText(words []string) string { return strings.Join(words, " ") }

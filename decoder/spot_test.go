@@ -71,7 +71,7 @@ func TestSpotter(t *testing.T) {
 
 // TestSpotMerge checks how spotted phrases replace the words they cover.
 func TestSpotMerge(t *testing.T) {
-	sp := &spotter{cfg: SpotConfig{}.resolved(), phrases: []spotPhrase{{text: "panda"}, {text: "new york"}}}
+	sp := &spotter{cfg: SpotConfig{}.resolved(), hot: &Hotwords{phrases: []Hotword{{Phrase: "panda"}, {Phrase: "new york"}}}}
 	words := func(spec string) []Word {
 		// "text@start-end" items, end exclusive.
 		var out []Word

@@ -173,13 +173,17 @@ func Train(ctx context.Context, opts Options) error {
 		return err
 	}
 
+	// scoreEMA evaluates the EMA weights (what ships) on dev.
+	scoreEMA := func() (evalResult, error) {
+		if err := ema.CopyTo(evalModel.Params()); err != nil {
+			return evalResult{}, err
+		}
+		return evaluate(ctx, evalModel, data, dev, opts.Workers, devNoise, noisyConditions())
+	}
 	if opts.Init != "" && optim.Steps() == 0 && len(dev) > 0 {
 		// A fine-tuning run first scores the model it starts from, so its
 		// log gives the before and after on the same dev utterances.
-		if err := ema.CopyTo(evalModel.Params()); err != nil {
-			return err
-		}
-		res, err := evaluate(ctx, evalModel, data, dev, opts.Workers, devNoise, noisyConditions())
+		res, err := scoreEMA()
 		if err != nil {
 			return fmt.Errorf("train asr: evaluate --init model: %w", err)
 		}
@@ -303,10 +307,7 @@ func Train(ctx context.Context, opts Options) error {
 				}
 			}
 			if len(dev) > 0 && done%opts.EvalEvery == 0 {
-				if err := ema.CopyTo(evalModel.Params()); err != nil {
-					return err
-				}
-				res, err := evaluate(ctx, evalModel, data, dev, opts.Workers, devNoise, noisyConditions())
+				res, err := scoreEMA()
 				if err != nil {
 					return fmt.Errorf("train asr: evaluate: %w", err)
 				}
